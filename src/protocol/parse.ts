@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+
+/** Thrown when a record fails its schema; `issues` lists each problem as `path: message`. */
+export class ProtocolError extends Error {
+  readonly marker = 'tachikoma.protocol-error';
+  readonly code = 'invalid_record' as const;
+  constructor(
+    message: string,
+    readonly issues: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProtocolError';
+  }
+
+  static isInstance(error: unknown): error is ProtocolError {
+    return error instanceof Error && (error as { marker?: unknown }).marker === 'tachikoma.protocol-error';
+  }
+}
+
+/** Formats zod issues as `path: message` lines. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(record)'}: ${issue.message}`);
+}
+
+/** Parses `value` with `schema`, throwing a ProtocolError naming `what` and every problem. */
+export function parseRecord<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = describeIssues(result.error);
+  throw new ProtocolError(`invalid ${what}: ${issues.join('; ')}`, issues, { cause: result.error });
+}
+
+/** Parses JSON text, then the schema: never a bare JSON.parse into a typed value. */
+export function parseJsonRecord<S extends z.ZodType>(schema: S, text: string, what: string): z.output<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ProtocolError(`invalid ${what}: not JSON (${(error as Error).message})`, ['(record): not JSON'], { cause: error });
+  }
+  return parseRecord(schema, value, what);
+}

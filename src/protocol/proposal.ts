@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { textSchema, timestampSchema } from './common.js';
+import { idSchema, instanceIdSchema, senderSchema } from './ids.js';
+import { MAX_TITLE_CHARS } from './limits.js';
+
+export const PROPOSAL_SCHEMA_VERSION = 1;
+
+/** How a proposal is decided: more than half, at least two thirds, or every vote, of the votes cast. */
+export const VOTE_RULES = ['majority', 'supermajority', 'unanimity'] as const;
+export const voteRuleSchema = z.enum(VOTE_RULES);
+export type VoteRule = z.infer<typeof voteRuleSchema>;
+
+export const optionSchema = z.string().min(1).max(MAX_TITLE_CHARS);
+
+/** How a closed proposal ended. */
+export const outcomeSchema = z.strictObject({
+  status: z.enum(['decided', 'split', 'tie', 'no_quorum']),
+  winner: optionSchema.nullable(),
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+  votesCast: z.number().int().nonnegative(),
+  closedBy: z.enum(['quorum', 'deadline', 'manual', 'tie_break']),
+  closedAt: timestampSchema,
+});
+export type Outcome = z.infer<typeof outcomeSchema>;
+
+/** A proposal: its options, the rule, quorum and deadline are fixed when it opens. */
+export const proposalSchema = z.strictObject({
+  id: idSchema,
+  title: z.string().min(1).max(MAX_TITLE_CHARS),
+  detail: textSchema,
+  options: z.array(optionSchema).min(2).max(20),
+  rule: voteRuleSchema,
+  quorum: z.number().int().positive().max(1000),
+  deadline: timestampSchema,
+  /** Current round: 1, then 2.. for each debate round opened on a split. */
+  round: z.number().int().min(1).max(10),
+  /** Rounds allowed: 1 means no debate; 2 means one debate round on a split or tie. */
+  maxRounds: z.number().int().min(1).max(10),
+  createdBy: senderSchema,
+  createdAt: timestampSchema,
+  state: z.enum(['open', 'closed']),
+  outcome: outcomeSchema.nullable(),
+});
+export type Proposal = z.infer<typeof proposalSchema>;
+
+export const newProposalSchema = z
+  .strictObject({
+    id: idSchema.optional(),
+    title: z.string().min(1).max(MAX_TITLE_CHARS),
+    detail: textSchema.optional(),
+    options: z.array(optionSchema).min(2, 'a proposal needs at least two options').max(20),
+    rule: voteRuleSchema,
+    quorum: z.number().int().positive().max(1000),
+    deadline: timestampSchema,
+    maxRounds: z.number().int().min(1).max(10).optional(),
+    createdBy: senderSchema,
+  })
+  .refine((value) => new Set(value.options).size === value.options.length, 'proposal options must be distinct');
+export type NewProposal = z.input<typeof newProposalSchema>;
+
+/** One voter's vote: one per voter per proposal (per debate round), always with a reason. */
+export const voteSchema = z.strictObject({
+  proposalId: idSchema,
+  voter: instanceIdSchema,
+  option: optionSchema,
+  reason: textSchema.refine((value) => value.trim().length > 0, 'a vote needs a reason'),
+  round: z.number().int().min(1).max(10),
+  castAt: timestampSchema,
+});
+export type Vote = z.infer<typeof voteSchema>;
+
+export const newVoteSchema = voteSchema.omit({ castAt: true }).extend({
+  round: z.number().int().min(1).max(10).optional(),
+});
+export type NewVote = z.input<typeof newVoteSchema>;

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { textSchema, timestampSchema } from './common.js';
+import { idSchema, instanceIdSchema, senderSchema } from './ids.js';
+import { roleSchema } from './instance-record.js';
+import { MAX_TITLE_CHARS } from './limits.js';
+
+export const TASK_SCHEMA_VERSION = 1;
+
+/** open → claimed → done | failed; a released or expired claim goes back to open. */
+export const TASK_STATES = ['open', 'claimed', 'done', 'failed'] as const;
+export const taskStateSchema = z.enum(TASK_STATES);
+export type TaskState = z.infer<typeof taskStateSchema>;
+
+/** One piece of evidence: a `path:line` reference, a message id, or a short quote. */
+export const evidenceSchema = z.string().min(1).max(2_000);
+
+/** A task on the board. */
+export const taskSchema = z.strictObject({
+  id: idSchema,
+  title: z.string().min(1).max(MAX_TITLE_CHARS),
+  detail: textSchema,
+  requiredRole: roleSchema.nullable(),
+  capability: z.string().max(100).nullable(),
+  dependsOn: z.array(idSchema).max(100),
+  state: taskStateSchema,
+  owner: instanceIdSchema.nullable(),
+  leaseExpiresAt: timestampSchema.nullable(),
+  epoch: z.number().int().nonnegative(),
+  attempts: z.number().int().nonnegative(),
+  result: textSchema.nullable(),
+  evidence: z.array(evidenceSchema).max(200),
+  createdBy: senderSchema,
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type Task = z.infer<typeof taskSchema>;
+
+/** What creating a task supplies. */
+export const newTaskSchema = z.strictObject({
+  id: idSchema.optional(),
+  title: z.string().min(1).max(MAX_TITLE_CHARS),
+  detail: textSchema.optional(),
+  requiredRole: roleSchema.nullable().optional(),
+  capability: z.string().max(100).nullable().optional(),
+  dependsOn: z.array(idSchema).max(100).optional(),
+  createdBy: senderSchema,
+});
+export type NewTask = z.input<typeof newTaskSchema>;
+
+/** A completion: a result and at least one piece of evidence. */
+export const taskCompletionSchema = z.strictObject({
+  result: textSchema,
+  evidence: z.array(evidenceSchema).min(1, 'a completed task must carry at least one piece of evidence').max(200),
+});
+export type TaskCompletion = z.input<typeof taskCompletionSchema>;

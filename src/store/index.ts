@@ -1,0 +1,3 @@
+export * from './collective-store.js';
+export * from './store-error.js';
+export { createSqliteStore, type SqliteStoreOptions } from './sqlite/create-sqlite-store.js';

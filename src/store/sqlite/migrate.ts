@@ -1,0 +1,25 @@
+import type Libsql from 'libsql';
+import { StoreError } from '../store-error.js';
+import { MIGRATIONS } from './migrations.js';
+
+/** The newest schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/**
+ * Brings the file's schema up to SCHEMA_VERSION, one migration per transaction, safe when many processes open
+ * the same new file at once (the write lock serialises them; each re-reads the version inside its transaction).
+ * A file written by a newer build is refused rather than guessed at.
+ */
+export function migrate(db: Libsql.Database): void {
+  for (const migration of MIGRATIONS) {
+    db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current > SCHEMA_VERSION) {
+        throw new StoreError('unavailable', `the store file has schema version ${current}, newer than this build's ${SCHEMA_VERSION}; upgrade tachikoma`);
+      }
+      if (current >= migration.version) return;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}

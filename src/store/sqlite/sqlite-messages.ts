@@ -1,0 +1,179 @@
+import {
+  MESSAGE_SCHEMA_VERSION,
+  type Message,
+  type NewMessage,
+  messageSchema,
+  newMessageSchema,
+} from '../../protocol/index.js';
+import type { Audience } from '../collective-store.js';
+import type { ScanResult } from '../follow-sequence.js';
+import { newId } from '../new-id.js';
+import { StoreError } from '../store-error.js';
+import { type SqliteContext, appendHistory, decodeRow, nowIso, requireInstance, sql, validateInput } from './sqlite-context.js';
+
+interface MessageRow {
+  seq: number;
+  id: string;
+  v: number;
+  sender: string;
+  recipient: string;
+  type: string;
+  timestamp: string;
+  content: string;
+  metadata: string;
+}
+
+interface PendingPublish {
+  message: Omit<Message, 'seq'>;
+  resolve: (message: Message) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Checks a new message and fills in its id and timestamp; throws `invalid_input` or `not_found`. */
+export function prepareMessage(context: SqliteContext, input: NewMessage): Omit<Message, 'seq'> {
+  const parsed = validateInput(newMessageSchema, input, 'message');
+  if (parsed.to !== 'broadcast' && parsed.to !== 'human') requireInstance(context, parsed.to, 'recipient');
+  if (parsed.from !== 'human' && parsed.from !== 'orchestrator') requireInstance(context, parsed.from, 'sender');
+  return {
+    id: parsed.id ?? newId('msg', context.clock()),
+    from: parsed.from,
+    to: parsed.to,
+    type: parsed.type,
+    timestamp: parsed.timestamp ?? nowIso(context),
+    content: parsed.content,
+    metadata: parsed.metadata ?? {},
+  };
+}
+
+function insertOne(context: SqliteContext, message: Omit<Message, 'seq'>): Message {
+  const inserted = sql(
+    context,
+    `INSERT INTO messages (id, v, sender, recipient, type, timestamp, content, metadata)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
+  ).get(
+    message.id,
+    MESSAGE_SCHEMA_VERSION,
+    message.from,
+    message.to,
+    message.type,
+    message.timestamp,
+    message.content,
+    JSON.stringify(message.metadata),
+  ) as { seq: number } | undefined;
+  if (inserted === undefined) {
+    const existing = sql(context, 'SELECT * FROM messages WHERE id = ?').get(message.id) as MessageRow | undefined;
+    const decoded = existing === undefined ? undefined : decodeMessageRow(context, existing);
+    if (decoded === undefined) throw new StoreError('corrupt', `message ${message.id} exists but cannot be read`);
+    return decoded;
+  }
+  appendHistory(context, 'message', 'published', message.id, null);
+  return { ...message, seq: inserted.seq };
+}
+
+/**
+ * Group commit: publishes made in the same event-loop turn share one transaction, so a process that keeps
+ * several publishes in flight pays for one commit. Each promise resolves only after its commit.
+ */
+export class MessagePublisher {
+  private queue: PendingPublish[] = [];
+
+  constructor(private readonly context: SqliteContext) {}
+
+  publish(input: NewMessage): Promise<Message> {
+    let message: Omit<Message, 'seq'>;
+    try {
+      message = prepareMessage(this.context, input);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Writes everything queued now; used by flush and on close. */
+  flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let results: Message[];
+    try {
+      results = this.context.db.transaction(() => batch.map((pending) => insertOne(this.context, pending.message))).immediate();
+    } catch (error) {
+      const wrapped = new StoreError('unavailable', `could not write messages: ${(error as Error).message}`, { cause: error });
+      for (const pending of batch) pending.reject(wrapped);
+      return;
+    }
+    this.context.waker.notify();
+    batch.forEach((pending, index) => pending.resolve(results[index] as Message));
+  }
+}
+
+function decodeMessageRow(context: SqliteContext, row: MessageRow): Message | undefined {
+  let metadata: unknown;
+  try {
+    metadata = JSON.parse(row.metadata);
+  } catch {
+    metadata = row.metadata;
+  }
+  const candidate = {
+    id: row.id,
+    seq: row.seq,
+    from: row.sender,
+    to: row.recipient,
+    type: row.type,
+    timestamp: row.timestamp,
+    content: row.content,
+    metadata,
+  };
+  if (row.v > MESSAGE_SCHEMA_VERSION) {
+    context.reportBadRecord({ table: 'messages', key: `seq ${row.seq}`, issues: [`schema version ${row.v} is newer than this build understands`] });
+    return undefined;
+  }
+  return decodeRow(context, messageSchema, 'messages', `seq ${row.seq}`, candidate);
+}
+
+/** Reads messages for an audience after `after`; bad rows are reported, skipped, and still advance `lastSeq`. */
+export function scanMessages(context: SqliteContext, audience: Audience, after: number, limit: number): ScanResult<Message> {
+  let rows: MessageRow[];
+  if ('instance' in audience) {
+    rows = sql(
+      context,
+      `SELECT * FROM messages WHERE seq > ? AND (recipient = ? OR (recipient = 'broadcast' AND sender <> ?))
+       ORDER BY seq LIMIT ?`,
+    ).all(after, audience.instance, audience.instance, limit) as MessageRow[];
+  } else if ('human' in audience) {
+    rows = sql(context, `SELECT * FROM messages WHERE seq > ? AND recipient = 'human' ORDER BY seq LIMIT ?`).all(after, limit) as MessageRow[];
+  } else {
+    rows = sql(context, 'SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as MessageRow[];
+  }
+  const items: Message[] = [];
+  for (const row of rows) {
+    const message = decodeMessageRow(context, row);
+    if (message !== undefined) items.push(message);
+  }
+  const last = rows.at(-1);
+  return { items, lastSeq: last === undefined ? after : last.seq, full: rows.length >= limit };
+}
+
+/** The highest message sequence so far. */
+export function lastMessageSeq(context: SqliteContext): number {
+  const row = sql(context, 'SELECT MAX(seq) AS seq FROM messages').get() as { seq: number | null };
+  return row.seq ?? 0;
+}
+
+export function getCursor(context: SqliteContext, consumer: string): number {
+  const row = sql(context, 'SELECT seq FROM cursors WHERE consumer = ?').get(consumer) as { seq: number } | undefined;
+  return row?.seq ?? 0;
+}
+
+export function saveCursor(context: SqliteContext, consumer: string, seq: number): void {
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new StoreError('invalid_input', `cursor must be a non-negative integer, got ${seq}`);
+  if (consumer.length === 0 || consumer.length > 200) throw new StoreError('invalid_input', 'cursor name must be 1-200 characters');
+  sql(
+    context,
+    `INSERT INTO cursors (consumer, seq, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (consumer) DO UPDATE SET seq = MAX(seq, excluded.seq), updated_at = excluded.updated_at`,
+  ).run(consumer, seq, nowIso(context));
+}

@@ -1,0 +1,114 @@
+import { hostname } from 'node:os';
+import {
+  type Heartbeat,
+  INSTANCE_SCHEMA_VERSION,
+  type InstanceRecord,
+  type InstanceRegistration,
+  heartbeatSchema,
+  instanceIdSchema,
+  instanceRecordSchema,
+  instanceRegistrationSchema,
+} from '../../protocol/index.js';
+import { StoreError } from '../store-error.js';
+import { type SqliteContext, appendHistory, decodeRow, nowIso, sql, validateInput, writeTransaction } from './sqlite-context.js';
+
+interface InstanceRow {
+  id: string;
+  record: string;
+}
+
+function readInstance(context: SqliteContext, instanceId: string): InstanceRecord | undefined {
+  const row = sql(context, 'SELECT id, record FROM instances WHERE id = ?').get(instanceId) as InstanceRow | undefined;
+  return row === undefined ? undefined : decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record);
+}
+
+function storeInstance(context: SqliteContext, record: InstanceRecord): void {
+  sql(
+    context,
+    `INSERT INTO instances (id, v, status, heartbeat_ms, record) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET v = excluded.v, status = excluded.status,
+       heartbeat_ms = excluded.heartbeat_ms, record = excluded.record`,
+  ).run(record.id, INSTANCE_SCHEMA_VERSION, record.status, Date.parse(record.heartbeatAt), JSON.stringify(record));
+}
+
+export function register(context: SqliteContext, input: InstanceRegistration): InstanceRecord {
+  const registration = validateInput(instanceRegistrationSchema, input, 'instance registration');
+  const record = writeTransaction(context, () => {
+    const previous = readInstance(context, registration.id);
+    const now = nowIso(context);
+    const next: InstanceRecord = {
+      id: registration.id,
+      role: registration.role,
+      pid: registration.pid ?? null,
+      host: registration.host ?? hostname(),
+      status: registration.status ?? 'starting',
+      heartbeatAt: now,
+      startedAt: now,
+      currentTask: null,
+      iteration: previous?.iteration ?? 0,
+      lastActivity: previous === undefined ? 'registered' : 're-registered',
+      metadata: { ...(previous?.metadata ?? {}), ...(registration.metadata ?? {}) },
+    };
+    storeInstance(context, next);
+    appendHistory(context, 'instance', previous === undefined ? 'registered' : 're-registered', next.id, next);
+    return next;
+  });
+  context.knownInstances.add(record.id);
+  return record;
+}
+
+/** Field-by-field change of a heartbeat; history gets an event only when something besides the time changed. */
+export function heartbeat(context: SqliteContext, instanceId: string, input: Heartbeat | undefined): InstanceRecord {
+  const id = validateInput(instanceIdSchema, instanceId, 'instance id');
+  const beat = validateInput(heartbeatSchema, input ?? {}, 'heartbeat');
+  return writeTransaction(context, () => {
+    const previous = readInstance(context, id);
+    if (previous === undefined) {
+      throw new StoreError('not_found', `unknown instance ${JSON.stringify(id)}: register it before sending heartbeats`);
+    }
+    const next: InstanceRecord = {
+      ...previous,
+      heartbeatAt: nowIso(context),
+      ...(beat.status === undefined ? {} : { status: beat.status }),
+      ...(beat.currentTask === undefined ? {} : { currentTask: beat.currentTask }),
+      ...(beat.iteration === undefined ? {} : { iteration: beat.iteration }),
+      ...(beat.lastActivity === undefined ? {} : { lastActivity: beat.lastActivity }),
+      ...(beat.pid === undefined ? {} : { pid: beat.pid }),
+      ...(beat.metadata === undefined ? {} : { metadata: { ...previous.metadata, ...beat.metadata } }),
+    };
+    storeInstance(context, next);
+    const changed =
+      next.status !== previous.status ||
+      next.currentTask !== previous.currentTask ||
+      next.iteration !== previous.iteration ||
+      next.lastActivity !== previous.lastActivity ||
+      next.pid !== previous.pid ||
+      beat.metadata !== undefined;
+    if (changed) appendHistory(context, 'instance', next.status !== previous.status ? 'status' : 'updated', id, next);
+    return next;
+  });
+}
+
+export function getInstance(context: SqliteContext, instanceId: string): InstanceRecord | null {
+  return readInstance(context, validateInput(instanceIdSchema, instanceId, 'instance id')) ?? null;
+}
+
+export function listInstances(context: SqliteContext): InstanceRecord[] {
+  const rows = sql(context, 'SELECT id, record FROM instances').all() as InstanceRow[];
+  const records = rows.flatMap((row) => decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record) ?? []);
+  return records.sort((a, b) => compareInstanceIds(a.id, b.id));
+}
+
+export function findStale(context: SqliteContext, olderThanMs: number): InstanceRecord[] {
+  const limit = context.clock() - olderThanMs;
+  const rows = sql(
+    context,
+    `SELECT id, record FROM instances WHERE heartbeat_ms < ? AND status NOT IN ('stopped', 'crashed')`,
+  ).all(limit) as InstanceRow[];
+  return rows.flatMap((row) => decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record) ?? []);
+}
+
+/** `instance_2` before `instance_10`; other ids alphabetically. */
+export function compareInstanceIds(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
