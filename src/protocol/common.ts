@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_METADATA_BYTES, MAX_TEXT_BYTES } from './limits.js';
+import { MAX_METADATA_BYTES, MAX_TEXT_BYTES, MAX_TITLE_CHARS } from './limits.js';
 
 const EARLIEST = Date.UTC(2000, 0, 1);
 const LATEST = Date.UTC(2200, 0, 1);
@@ -17,11 +17,22 @@ export const timestampSchema = z.iso
     return Number.isFinite(time) && time >= EARLIEST && time < LATEST;
   }, 'timestamp is not a real date between 2000 and 2200');
 
-/** A string of at most `maxBytes` UTF-8 bytes. */
+/** Text with no NUL character: SQLite's text functions and C strings would silently cut it there. */
+export const NO_NUL_MESSAGE = 'text may not contain a NUL character (\\u0000)';
+
+/** A string of at most `maxChars` characters and no NUL. */
+export function shortText(maxChars: number) {
+  return z.string().max(maxChars).refine((value) => !value.includes('\u0000'), NO_NUL_MESSAGE);
+}
+
+/** A string of at most `maxBytes` UTF-8 bytes and no NUL. */
 export function boundedText(maxBytes: number, what: string) {
-  return z.string().refine((value) => byteLength(value) <= maxBytes, {
-    message: `${what} is over ${maxBytes} bytes; shorten it or store the bulk in a file and send its path`,
-  });
+  return z
+    .string()
+    .refine((value) => byteLength(value) <= maxBytes, {
+      message: `${what} is over ${maxBytes} bytes; shorten it or store the bulk in a file and send its path`,
+    })
+    .refine((value) => !value.includes('\u0000'), NO_NUL_MESSAGE);
 }
 
 /** A short free text (details, results, reasons). */
@@ -40,3 +51,6 @@ export type Metadata = z.infer<typeof metadataSchema>;
 export function nowTimestamp(now: number = Date.now()): string {
   return new Date(now).toISOString();
 }
+
+/** A non-empty one-line title: at most MAX_TITLE_CHARS characters, no NUL. */
+export const titleSchema = shortText(MAX_TITLE_CHARS).refine((value) => value.trim().length > 0, 'title is empty');

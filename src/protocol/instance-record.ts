@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { metadataSchema, timestampSchema } from './common.js';
+import { metadataSchema, shortText, timestampSchema } from './common.js';
 import { idSchema, instanceIdSchema } from './ids.js';
 import { MAX_TITLE_CHARS } from './limits.js';
 
@@ -24,13 +24,13 @@ export const instanceRecordSchema = z.strictObject({
   id: instanceIdSchema,
   role: roleSchema,
   pid: z.number().int().nonnegative().nullable(),
-  host: z.string().max(255),
+  host: shortText(255),
   status: instanceStatusSchema,
   heartbeatAt: timestampSchema,
   startedAt: timestampSchema,
   currentTask: idSchema.nullable(),
   iteration: z.number().int().nonnegative(),
-  lastActivity: z.string().max(MAX_TITLE_CHARS),
+  lastActivity: shortText(MAX_TITLE_CHARS),
   metadata: metadataSchema,
 });
 export type InstanceRecord = z.infer<typeof instanceRecordSchema>;
@@ -40,7 +40,7 @@ export const instanceRegistrationSchema = z.strictObject({
   id: instanceIdSchema,
   role: roleSchema,
   pid: z.number().int().nonnegative().nullable().optional(),
-  host: z.string().max(255).optional(),
+  host: shortText(255).optional(),
   status: instanceStatusSchema.optional(),
   metadata: metadataSchema.optional(),
 });
@@ -51,7 +51,7 @@ export const heartbeatSchema = z.strictObject({
   status: instanceStatusSchema.optional(),
   currentTask: idSchema.nullable().optional(),
   iteration: z.number().int().nonnegative().optional(),
-  lastActivity: z.string().max(MAX_TITLE_CHARS).optional(),
+  lastActivity: shortText(MAX_TITLE_CHARS).optional(),
   pid: z.number().int().nonnegative().nullable().optional(),
   metadata: metadataSchema.optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedText, timestampSchema } from './common.js';
+import { boundedText, shortText, timestampSchema } from './common.js';
 import { idSchema, senderSchema } from './ids.js';
 import { MAX_CONTENT_BYTES } from './limits.js';
 
@@ -9,7 +9,7 @@ export const MEMORY_KINDS = ['finding', 'synthesis', 'decision'] as const;
 export const memoryKindSchema = z.enum(MEMORY_KINDS);
 export type MemoryKind = z.infer<typeof memoryKindSchema>;
 
-export const tagSchema = z.string().min(1).max(64);
+export const tagSchema = shortText(64).refine((value) => value.length > 0, 'tag is empty');
 
 /** One item of collective memory. Syntheses link to the findings they came from through `sourceIds`. */
 export const memoryItemSchema = z.strictObject({

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { textSchema, timestampSchema } from './common.js';
+import { textSchema, timestampSchema, titleSchema } from './common.js';
 import { idSchema, instanceIdSchema, senderSchema } from './ids.js';
-import { MAX_TITLE_CHARS } from './limits.js';
 
 export const PROPOSAL_SCHEMA_VERSION = 1;
 
@@ -10,7 +9,7 @@ export const VOTE_RULES = ['majority', 'supermajority', 'unanimity'] as const;
 export const voteRuleSchema = z.enum(VOTE_RULES);
 export type VoteRule = z.infer<typeof voteRuleSchema>;
 
-export const optionSchema = z.string().min(1).max(MAX_TITLE_CHARS);
+export const optionSchema = titleSchema;
 
 /** How a closed proposal ended. */
 export const outcomeSchema = z.strictObject({
@@ -26,7 +25,7 @@ export type Outcome = z.infer<typeof outcomeSchema>;
 /** A proposal: its options, the rule, quorum and deadline are fixed when it opens. */
 export const proposalSchema = z.strictObject({
   id: idSchema,
-  title: z.string().min(1).max(MAX_TITLE_CHARS),
+  title: titleSchema,
   detail: textSchema,
   options: z.array(optionSchema).min(2).max(20),
   rule: voteRuleSchema,
@@ -46,7 +45,7 @@ export type Proposal = z.infer<typeof proposalSchema>;
 export const newProposalSchema = z
   .strictObject({
     id: idSchema.optional(),
-    title: z.string().min(1).max(MAX_TITLE_CHARS),
+    title: titleSchema,
     detail: textSchema.optional(),
     options: z.array(optionSchema).min(2, 'a proposal needs at least two options').max(20),
     rule: voteRuleSchema,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { textSchema, timestampSchema } from './common.js';
+import { shortText, textSchema, timestampSchema, titleSchema } from './common.js';
 import { idSchema, instanceIdSchema, senderSchema } from './ids.js';
 import { roleSchema } from './instance-record.js';
-import { MAX_TITLE_CHARS } from './limits.js';
 
 export const TASK_SCHEMA_VERSION = 1;
 
@@ -12,15 +11,15 @@ export const taskStateSchema = z.enum(TASK_STATES);
 export type TaskState = z.infer<typeof taskStateSchema>;
 
 /** One piece of evidence: a `path:line` reference, a message id, or a short quote. */
-export const evidenceSchema = z.string().min(1).max(2_000);
+export const evidenceSchema = shortText(2_000).refine((value) => value.length > 0, 'evidence is empty');
 
 /** A task on the board. */
 export const taskSchema = z.strictObject({
   id: idSchema,
-  title: z.string().min(1).max(MAX_TITLE_CHARS),
+  title: titleSchema,
   detail: textSchema,
   requiredRole: roleSchema.nullable(),
-  capability: z.string().max(100).nullable(),
+  capability: shortText(100).nullable(),
   dependsOn: z.array(idSchema).max(100),
   state: taskStateSchema,
   owner: instanceIdSchema.nullable(),
@@ -38,10 +37,10 @@ export type Task = z.infer<typeof taskSchema>;
 /** What creating a task supplies. */
 export const newTaskSchema = z.strictObject({
   id: idSchema.optional(),
-  title: z.string().min(1).max(MAX_TITLE_CHARS),
+  title: titleSchema,
   detail: textSchema.optional(),
   requiredRole: roleSchema.nullable().optional(),
-  capability: z.string().max(100).nullable().optional(),
+  capability: shortText(100).nullable().optional(),
   dependsOn: z.array(idSchema).max(100).optional(),
   createdBy: senderSchema,
 });

@@ -29,7 +29,14 @@ export async function* followSequence<T>(options: FollowSequenceOptions<T>): Asy
   const { signal } = options;
   while (!(signal?.aborted ?? false) && !options.isClosed()) {
     const generation = options.generation();
-    const { items, lastSeq, full } = await options.scan(position, options.batchSize);
+    let result: ScanResult<T>;
+    try {
+      result = await options.scan(position, options.batchSize);
+    } catch (error) {
+      if (options.isClosed()) return;
+      throw error;
+    }
+    const { items, lastSeq, full } = result;
     for (const item of items) {
       if (signal?.aborted ?? false) return;
       yield item;

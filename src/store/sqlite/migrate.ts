@@ -13,7 +13,7 @@ export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 export function migrate(db: Libsql.Database): void {
   for (const migration of MIGRATIONS) {
     db.transaction(() => {
-      const current = db.pragma('user_version', { simple: true }) as number;
+      const current = readUserVersion(db);
       if (current > SCHEMA_VERSION) {
         throw new StoreError('unavailable', `the store file has schema version ${current}, newer than this build's ${SCHEMA_VERSION}; upgrade tachikoma`);
       }
@@ -22,4 +22,11 @@ export function migrate(db: Libsql.Database): void {
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
   }
+}
+
+function readUserVersion(db: Libsql.Database): number {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version?: unknown } | undefined;
+  const version = row?.user_version;
+  if (typeof version !== 'number') throw new StoreError('corrupt', 'cannot read the store schema version (PRAGMA user_version)');
+  return version;
 }

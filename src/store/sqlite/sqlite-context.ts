@@ -90,7 +90,7 @@ export function requireInstance(context: SqliteContext, instanceId: string, role
   if (context.knownInstances.has(instanceId)) return;
   const row = sql(context, 'SELECT 1 FROM instances WHERE id = ?').get(instanceId);
   if (row === undefined) {
-    const known = (context.db.prepare('SELECT id FROM instances ORDER BY id').pluck().all() as string[]).join(', ');
+    const known = (sql(context, 'SELECT id FROM instances ORDER BY id').all() as Array<{ id: string }>).map((row) => row.id).join(', ');
     throw new StoreError(
       'not_found',
       `unknown instance ${JSON.stringify(instanceId)} as ${role}; registered instances: ${known === '' ? '(none)' : known}`,
