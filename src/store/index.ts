@@ -1,3 +1,4 @@
 export * from './collective-store.js';
 export * from './store-error.js';
 export { createSqliteStore, type SqliteStoreOptions } from './sqlite/create-sqlite-store.js';
+export { openStore } from './open-store.js';

@@ -1,0 +1,60 @@
+import type { TurnContext } from '../brain/brain.js';
+import type { MemoryItem, Message, Role, Task } from '../protocol/index.js';
+import type { CollectiveStore } from '../store/index.js';
+
+/** Caps that keep a turn's context bounded however much the collective knows. */
+export const CONTEXT_LIMITS = { memory: 8, recentMessages: 20, openTasks: 20, recentWindow: 200 } as const;
+
+export interface TurnContextInput {
+  store: CollectiveStore;
+  self: string;
+  role: Role;
+  iteration: number;
+  goal: string;
+  workspace: string;
+  inbox: Message[];
+  currentTaskId: string | null;
+}
+
+/** Relevant memory: what the inbox (or, when quiet, the goal) is about, then the most important items. */
+async function relevantMemory(store: CollectiveStore, inbox: readonly Message[], goal: string): Promise<MemoryItem[]> {
+  const query = inbox.length > 0 ? inbox.map((message) => message.content).join(' ').slice(0, 2000) : goal;
+  const hits = await store.searchMemory(query, { limit: CONTEXT_LIMITS.memory });
+  const items = hits.map((hit) => hit.item);
+  if (items.length < CONTEXT_LIMITS.memory) {
+    const seen = new Set(items.map((item) => item.id));
+    for (const item of await store.listMemory({ order: 'importance', limit: CONTEXT_LIMITS.memory })) {
+      if (items.length >= CONTEXT_LIMITS.memory) break;
+      if (!seen.has(item.id)) items.push(item);
+    }
+  }
+  return items;
+}
+
+/** Assembles one turn's context from the store. */
+export async function buildTurnContext(input: TurnContextInput): Promise<TurnContext> {
+  const { store, self } = input;
+  const last = await store.lastMessageSeq();
+  const recent = await store.readMessages({
+    audience: { instance: self },
+    after: Math.max(0, last - CONTEXT_LIMITS.recentWindow),
+    limit: CONTEXT_LIMITS.recentWindow,
+  });
+  let currentTask: Task | null = null;
+  if (input.currentTaskId !== null) {
+    const task = await store.getTask(input.currentTaskId);
+    currentTask = task !== null && task.state === 'claimed' && task.owner === self ? task : null;
+  }
+  const open = await store.listTasks({ state: 'open' });
+  return {
+    instance: { id: self, role: input.role, iteration: input.iteration },
+    goal: input.goal,
+    workspace: input.workspace,
+    inbox: input.inbox,
+    currentTask,
+    memory: await relevantMemory(store, input.inbox, input.goal),
+    recentMessages: recent.slice(-CONTEXT_LIMITS.recentMessages),
+    peers: (await store.listInstances()).filter((record) => record.id !== self),
+    openTasks: open.filter((task) => task.requiredRole === null || task.requiredRole === input.role).slice(0, CONTEXT_LIMITS.openTasks),
+  };
+}

@@ -1,0 +1,60 @@
+import { createBrain } from '../brain/create-brain.js';
+import type { Role } from '../protocol/index.js';
+import { openStore } from '../store/index.js';
+import { createFileLogger } from './instance-logger.js';
+import { runPaths } from './run-paths.js';
+import { runInstance } from './run-instance.js';
+
+export interface InstanceProcessOptions {
+  id: string;
+  role: Role;
+  runDirectory: string;
+  workspace: string;
+  goal: string;
+  brain: string;
+  brainOptions: Record<string, unknown>;
+  store?: string;
+  heartbeatMs?: number;
+  idleCheckMs?: number;
+  leaseMs?: number;
+}
+
+/**
+ * Runs one instance as the body of its own OS process: opens the store, builds the brain, and stops
+ * gracefully on SIGTERM/SIGINT, on a stop message, or when the orchestrator's IPC channel closes (so an
+ * instance never outlives a killed orchestrator). Resolves with the exit code.
+ */
+export async function runInstanceProcess(options: InstanceProcessOptions): Promise<number> {
+  const paths = runPaths(options.runDirectory);
+  const logger = createFileLogger(paths.instanceLog(options.id), { instance: options.id, pid: process.pid });
+  const stop = new AbortController();
+  const requestStop = (why: string): void => {
+    if (stop.signal.aborted) return;
+    logger.info({ event: 'stop_signal', why }, `stopping: ${why}`);
+    stop.abort();
+  };
+  process.once('SIGTERM', () => requestStop('SIGTERM'));
+  process.once('SIGINT', () => requestStop('SIGINT'));
+  if (process.connected) process.once('disconnect', () => requestStop('orchestrator gone'));
+  const store = openStore(options.store, paths.store);
+  try {
+    const brain = await createBrain(options.brain, {
+      instanceId: options.id, role: options.role, runDirectory: paths.root, workspace: options.workspace, options: options.brainOptions,
+    });
+    await runInstance({
+      id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, store, brain, logger,
+      stateFile: paths.instanceState(options.id), stop: stop.signal,
+      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+      ...(options.idleCheckMs === undefined ? {} : { idleCheckMs: options.idleCheckMs }),
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    });
+    return 0;
+  } catch (error) {
+    logger.fatal({ event: 'crashed', error: error instanceof Error ? error.stack ?? error.message : String(error) }, 'instance failed');
+    process.stderr.write(`${options.id}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await store.close();
+    logger.flush();
+  }
+}

@@ -1,0 +1,143 @@
+import type { Brain } from '../brain/brain.js';
+import type { InstanceStatus, Message, Role } from '../protocol/index.js';
+import type { CollectiveStore } from '../store/index.js';
+import { COLLECTIVE_TOOLS } from '../tools/collective-tools.js';
+import { createToolBox } from '../tools/create-tool-box.js';
+import type { ToolDefinition } from '../tools/tool-definition.js';
+import { buildTurnContext } from './build-turn-context.js';
+import { InboxQueue } from './inbox-queue.js';
+import type { Logger } from './instance-logger.js';
+import { type InstanceStateView, STATE_FILE_VERSION, writeStateFile } from './state-file.js';
+
+export interface InstanceRuntimeOptions {
+  id: string;
+  role: Role;
+  goal: string;
+  workspace: string;
+  store: CollectiveStore;
+  brain: Brain;
+  logger: Logger;
+  stateFile: string;
+  /** Aborting asks the instance to finish its current step and stop. */
+  stop: AbortSignal;
+  tools?: readonly ToolDefinition[];
+  heartbeatMs?: number;
+  /** Pause between turns while the brain still has work (not idle). */
+  tickMs?: number;
+  /** Longest sleep while idle before looking again (claims may have expired, peers may need help). */
+  idleCheckMs?: number;
+  leaseMs?: number;
+}
+
+const WRITING_TOOLS = new Set(['send_message', 'share_finding', 'ask', 'answer', 'complete_task', 'fail_task', 'propose', 'vote']);
+
+/** Is this a request for the instance to stop (a control message `stop`)? */
+export function isStopRequest(message: Message): boolean {
+  return message.type === 'control' && (message.metadata.command === 'stop' || message.content.trim().toLowerCase() === 'stop');
+}
+
+function highestSeq(messages: readonly Message[], floor: number): number {
+  return messages.reduce((highest, message) => Math.max(highest, message.seq), floor);
+}
+
+/**
+ * One instance's life: register, then turn after turn — drain the inbox (human first), build the context,
+ * let the brain act through tools, checkpoint (iteration, then cursor), heartbeat — and wait for messages
+ * or the next tick between turns. Returns when stopped (signal or a stop control message).
+ */
+export async function runInstance(options: InstanceRuntimeOptions): Promise<{ iterations: number; reason: string }> {
+  const { id, store, brain, logger, stop } = options;
+  const heartbeatMs = options.heartbeatMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const registered = await store.register({ id, role: options.role, pid: process.pid, status: 'starting', metadata: { brain: brain.name } });
+  let iteration = registered.iteration;
+  let cursor = await store.getCursor(`inbox:${id}`);
+  let status: InstanceStatus = 'starting';
+  const currentTask = { id: null as string | null };
+  let lastActivity = 'started';
+  let lastTurn: InstanceStateView['lastTurn'] = null;
+  const follow = new AbortController();
+  const inbox = new InboxQueue(store, id, cursor, follow.signal);
+  logger.info({ event: 'started', iteration, cursor, brain: brain.name }, `${id} started as ${options.role}`);
+
+  const saveState = (): Promise<void> =>
+    writeStateFile(options.stateFile, {
+      schemaVersion: STATE_FILE_VERSION, id, role: options.role, pid: process.pid, brain: brain.name, status, iteration,
+      currentTask: currentTask.id, cursor, lastActivity, lastTurn, updatedAt: new Date().toISOString(),
+    });
+  const setStatus = async (next: InstanceStatus, activity?: string): Promise<void> => {
+    status = next;
+    if (activity !== undefined) lastActivity = activity.slice(0, 500);
+    await store.heartbeat(id, { status, lastActivity, currentTask: currentTask.id, iteration });
+  };
+  const beat = setInterval(() => {
+    store.heartbeat(id).catch((error: unknown) => logger.warn({ event: 'heartbeat_failed', error: String(error) }, 'heartbeat failed'));
+  }, heartbeatMs);
+  beat.unref();
+
+  let idle = false;
+  let reason = 'stopped';
+  try {
+    await setStatus('idle', 'ready');
+    await saveState();
+    while (!stop.aborted) {
+      const batch = inbox.drain();
+      if (batch.some(isStopRequest)) {
+        reason = 'stop requested';
+        cursor = highestSeq(batch, cursor);
+        await store.saveCursor(`inbox:${id}`, cursor);
+        break;
+      }
+      if (batch.length === 0 && idle) {
+        await inbox.waitForMessage(options.idleCheckMs ?? 30_000, stop);
+        // Quiet for a whole check interval: take a turn anyway, to look around (expired claims, open votes).
+        if (inbox.size === 0) idle = false;
+        continue;
+      }
+      const started = performance.now();
+      await setStatus('thinking', batch.length > 0 ? `reading ${batch.length} message(s)` : 'thinking');
+      const context = await buildTurnContext({
+        store, self: id, role: options.role, iteration, goal: options.goal, workspace: options.workspace, inbox: batch, currentTaskId: currentTask.id,
+      });
+      const tools = createToolBox({
+        tools: options.tools ?? COLLECTIVE_TOOLS, store, self: id, role: options.role, signal: stop, currentTask, leaseMs,
+        turnKey: `${iteration}`,
+        onCall: (phase, record) => {
+          const next: InstanceStatus = phase === 'end' ? 'thinking' : WRITING_TOOLS.has(record.tool) ? 'writing' : 'tool';
+          setStatus(next, phase === 'start' ? `using ${record.tool}` : undefined).catch(() => undefined);
+          if (phase === 'end') logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
+        },
+      });
+      const outcome = await brain.turn(context, tools, stop);
+      iteration += 1;
+      idle = outcome.idle;
+      lastTurn = { summary: outcome.summary.slice(0, 500), tools: tools.calls.length, ms: Math.round(performance.now() - started) };
+      // Iteration first, then the cursor: a crash between the two re-handles a batch rather than losing one.
+      await setStatus(idle ? 'idle' : 'waiting', outcome.summary);
+      if (batch.length > 0) {
+        cursor = highestSeq(batch, cursor);
+        await store.saveCursor(`inbox:${id}`, cursor);
+      }
+      await saveState();
+      logger.info({ event: 'turn', iteration, inbox: batch.map((message) => message.seq), tools: tools.calls.length, ms: lastTurn.ms, idle }, outcome.summary);
+      if (outcome.done === true) {
+        reason = 'done';
+        break;
+      }
+      if (!idle) await inbox.waitForMessage(options.tickMs ?? 0, stop);
+    }
+  } finally {
+    clearInterval(beat);
+    follow.abort();
+    await inbox.closed();
+    try {
+      await setStatus('stopped', reason);
+      await saveState();
+    } catch (error) {
+      logger.warn({ event: 'final_status_failed', error: String(error) }, 'could not record the final status');
+    }
+    await brain.close?.();
+    logger.info({ event: 'stopped', iteration, reason }, `${id} stopped (${reason})`);
+  }
+  return { iterations: iteration, reason };
+}

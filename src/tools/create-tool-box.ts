@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { ToolBox, ToolResult } from '../brain/brain.js';
+import { ProtocolError, describeIssues } from '../protocol/index.js';
+import { StoreError } from '../store/index.js';
+import type { ToolDefinition, ToolEnvironment } from './tool-definition.js';
+
+/** One recorded tool call: what was asked, whether it worked, how long it took. */
+export interface ToolCallRecord {
+  tool: string;
+  input: unknown;
+  ok: boolean;
+  error?: string;
+  ms: number;
+}
+
+export interface ToolBoxSetup extends Omit<ToolEnvironment, 'nextMessageId'> {
+  tools: readonly ToolDefinition[];
+  /** Identifies the turn; message ids derive from it so a replayed turn re-publishes the same ids. */
+  turnKey: string;
+  /** Called before and after each call (status, logs). */
+  onCall?: (phase: 'start' | 'end', record: ToolCallRecord) => void;
+}
+
+/** A deterministic message id for call `index` of a turn of an instance. */
+export function turnMessageId(self: string, turnKey: string, index: number): string {
+  return `msg_${createHash('sha256').update(`${self}\u0001${turnKey}\u0001${index}`).digest('hex').slice(0, 32)}`;
+}
+
+function errorText(error: unknown): string {
+  if (StoreError.isInstance(error)) return `${error.code}: ${error.message}`;
+  if (ProtocolError.isInstance(error)) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Builds the tool box for one turn: every call is checked against the tool's schema and the caller's role,
+ * run, and recorded; failures come back to the brain as `{ ok: false, error }`, never as exceptions.
+ */
+export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: readonly ToolCallRecord[] } {
+  const byName = new Map(setup.tools.map((tool) => [tool.name, tool]));
+  const calls: ToolCallRecord[] = [];
+  let messageIndex = 0;
+  const environment: ToolEnvironment = {
+    store: setup.store,
+    self: setup.self,
+    role: setup.role,
+    signal: setup.signal,
+    currentTask: setup.currentTask,
+    leaseMs: setup.leaseMs,
+    nextMessageId: () => turnMessageId(setup.self, setup.turnKey, messageIndex++),
+  };
+  const visible = setup.tools.filter((tool) => tool.roles === undefined || tool.roles.includes(setup.role));
+  return {
+    specs: visible.map((tool) => ({ name: tool.name, description: tool.description, input: tool.input })),
+    calls,
+    async call(name: string, input: unknown): Promise<ToolResult> {
+      const started = performance.now();
+      const finish = (result: ToolResult): ToolResult => {
+        const record: ToolCallRecord = { tool: name, input, ok: result.ok, ms: performance.now() - started, ...(result.ok ? {} : { error: result.error }) };
+        calls.push(record);
+        setup.onCall?.('end', record);
+        return result;
+      };
+      const tool = byName.get(name);
+      if (tool === undefined) return finish({ ok: false, error: `unknown tool ${JSON.stringify(name)}; tools: ${visible.map((entry) => entry.name).join(', ')}` });
+      if (tool.roles !== undefined && !tool.roles.includes(setup.role)) {
+        return finish({ ok: false, error: `the ${setup.role} role may not use ${name}` });
+      }
+      const parsed = tool.input.safeParse(input);
+      if (!parsed.success) return finish({ ok: false, error: `invalid input for ${name}: ${describeIssues(parsed.error).join('; ')}` });
+      setup.onCall?.('start', { tool: name, input, ok: true, ms: 0 });
+      try {
+        const data: unknown = await tool.run(parsed.data, environment);
+        return finish({ ok: true, data: data ?? null });
+      } catch (error) {
+        return finish({ ok: false, error: errorText(error) });
+      }
+    },
+  };
+}
+
+/** JSON Schema of a tool's input, for brains that describe tools to a model. */
+export function toolInputJsonSchema(tool: { input: z.ZodType }): unknown {
+  return z.toJSONSchema(tool.input, { unrepresentable: 'any' });
+}

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import type { Role } from '../protocol/index.js';
+import type { CollectiveStore } from '../store/index.js';
+
+/** What a tool's run function is given besides its input. */
+export interface ToolEnvironment {
+  store: CollectiveStore;
+  self: string;
+  role: Role;
+  signal: AbortSignal;
+  /** A message id unique to this call within this turn, the same if the turn is replayed after a crash. */
+  nextMessageId: () => string;
+  /** The task this instance holds; tools that claim or finish tasks update it. */
+  currentTask: { id: string | null };
+  /** Lease length for claims, in ms. */
+  leaseMs: number;
+}
+
+/** One tool: a name the brain calls it by, what it does, its input schema, and how it runs. */
+export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  input: S;
+  /** Roles allowed to call it; absent means every role. */
+  roles?: readonly Role[];
+  run(input: z.output<S>, environment: ToolEnvironment): Promise<unknown>;
+}
+
+/** Keeps the input type of a tool definition while storing it in a list of tools. */
+export function defineTool<S extends z.ZodType>(definition: ToolDefinition<S>): ToolDefinition {
+  return definition as unknown as ToolDefinition;
+}
