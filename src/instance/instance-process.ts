@@ -33,8 +33,9 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
     logger.info({ event: 'stop_signal', why }, `stopping: ${why}`);
     stop.abort();
   };
-  process.once('SIGTERM', () => requestStop('SIGTERM'));
-  process.once('SIGINT', () => requestStop('SIGINT'));
+  // `on`, not `once`: signal-exit (used by write-file-atomic) re-raises a signal when no other listener is left.
+  process.on('SIGTERM', () => requestStop('SIGTERM'));
+  process.on('SIGINT', () => requestStop('SIGINT'));
   if (process.connected) process.once('disconnect', () => requestStop('orchestrator gone'));
   const store = openStore(options.store, paths.store);
   try {
@@ -56,5 +57,7 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
   } finally {
     await store.close();
     logger.flush();
+    // An open IPC channel keeps the process alive; the instance is done with its orchestrator.
+    if (process.connected) process.disconnect();
   }
 }

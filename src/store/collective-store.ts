@@ -174,6 +174,8 @@ export interface CollectiveStore {
 
   /** The ordered history of every change, `seq > after`. */
   readHistory(query: HistoryQuery): Promise<HistoryEvent[]>;
+  /** Highest history `seq` so far (0 when none). */
+  lastHistorySeq(): Promise<number>;
   /** The history, now and as it grows. */
   followHistory(query: FollowQuery): AsyncIterable<HistoryEvent>;
 

@@ -7,7 +7,7 @@ import { StoreError } from '../store-error.js';
 import { ChangeWaker } from './change-waker.js';
 import { migrate } from './migrate.js';
 import type { SqliteContext } from './sqlite-context.js';
-import { scanHistory } from './sqlite-history.js';
+import { lastHistorySeq, scanHistory } from './sqlite-history.js';
 import * as memory from './sqlite-memory.js';
 import * as messages from './sqlite-messages.js';
 import * as proposals from './sqlite-proposals.js';
@@ -131,6 +131,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     listMemory: (list) => run(() => memory.listMemory(context, list)),
     countMemory: () => run(() => memory.countMemory(context)),
     readHistory: (query) => run(() => scanHistory(context, query).items),
+    lastHistorySeq: () => run(() => lastHistorySeq(context)),
     followHistory: (query) => follow(query, (after, limit) => scanHistory(context, { after, limit })),
     close: () => {
       if (closed) return Promise.resolve();

@@ -67,3 +67,9 @@ export function scanHistory(context: SqliteContext, query: HistoryQuery): ScanRe
   const last = rows.at(-1);
   return { items, lastSeq: last === undefined ? query.after : last.seq, full: rows.length >= limit };
 }
+
+/** The highest history sequence so far. */
+export function lastHistorySeq(context: SqliteContext): number {
+  const row = sql(context, 'SELECT MAX(seq) AS seq FROM history').get() as { seq: number | null };
+  return row.seq ?? 0;
+}

@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { runInstanceProcess } from '../../instance/instance-process.js';
+import { instanceIdSchema, parseJsonRecord, roleSchema } from '../../protocol/index.js';
+import { DEFAULT_GOAL } from '../../orchestrator/run-config.js';
+import { CliError } from '../cli-error.js';
+import { defaultRunDirectory } from '../run-directory.js';
+
+export interface InstanceFlags {
+  id: string;
+  role: string;
+  runDir?: string;
+  workspace?: string;
+  goal?: string;
+  brain?: string;
+  brainOptions?: string;
+  store?: string;
+  heartbeatMs?: string;
+  idleCheckMs?: string;
+  leaseMs?: string;
+}
+
+function optionalInt(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new CliError(`${flag} takes a positive whole number of milliseconds, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** `tachikoma instance`: runs one instance in this process (the orchestrator starts these; it also joins a run by hand). */
+export async function instanceCommand(flags: InstanceFlags): Promise<number> {
+  const id = instanceIdSchema.safeParse(flags.id);
+  if (!id.success) throw new CliError(`invalid --id ${JSON.stringify(flags.id)}: ids look like instance_4 (lower-case letters, digits, _ or -)`);
+  const role = roleSchema.safeParse(flags.role);
+  if (!role.success) throw new CliError(`invalid --role ${JSON.stringify(flags.role)}: explorer, builder, reflector or coordinator`);
+  const brainOptions = flags.brainOptions === undefined ? {} : parseJsonRecord(z.record(z.string(), z.json()), flags.brainOptions, '--brain-options');
+  const workspace = resolve(flags.workspace ?? process.cwd());
+  const heartbeatMs = optionalInt(flags.heartbeatMs, '--heartbeat-ms');
+  const idleCheckMs = optionalInt(flags.idleCheckMs, '--idle-check-ms');
+  const leaseMs = optionalInt(flags.leaseMs, '--lease-ms');
+  return runInstanceProcess({
+    id: id.data,
+    role: role.data,
+    runDirectory: resolve(flags.runDir ?? defaultRunDirectory(workspace)),
+    workspace,
+    goal: flags.goal ?? DEFAULT_GOAL,
+    brain: flags.brain ?? 'heuristic',
+    brainOptions,
+    ...(flags.store === undefined ? {} : { store: flags.store }),
+    ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+    ...(idleCheckMs === undefined ? {} : { idleCheckMs }),
+    ...(leaseMs === undefined ? {} : { leaseMs }),
+  });
+}

@@ -1,0 +1,163 @@
+import { Command, CommanderError, Option } from 'commander';
+import { BRAIN_KINDS } from '../brain/create-brain.js';
+import { ProtocolError } from '../protocol/index.js';
+import { StoreError } from '../store/index.js';
+import { CliError } from './cli-error.js';
+
+const runDirOption = (): Option => new Option('--run-dir <dir>', 'run directory (default: .tachikoma in the current folder)');
+const jsonOption = (): Option => new Option('--json', 'print JSON instead of text');
+
+/** Builds the `tachikoma` command line; each command loads its module only when it runs. */
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('tachikoma')
+    .description('A collective of autonomous agent instances, each its own process, sharing one durable store.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('start a collective (or --resume one) and supervise it until it stops')
+    .option('-n, --instances <n>', 'number of instances, 1-32 (default 3)')
+    .option('-w, --workspace <dir>', 'folder the collective works on (default: current folder)')
+    .addOption(runDirOption())
+    .option('-g, --goal <text>', 'the goal (default: an audit of the workspace)')
+    .option('--until-done', 'exit when the collective agrees the goal is met or its budget ends')
+    .option('--no-dashboard', 'do not serve the web dashboard')
+    .addOption(new Option('--brain <kind>', 'brain for every instance').choices(BRAIN_KINDS))
+    .option('--store <spec>', 'store: sqlite (default), a SQLite file path, or postgres://…')
+    .option('--config <file>', 'config file (default: tachikoma.config.json in the workspace)')
+    .option('--resume', 'continue the stopped or crashed run in the run directory')
+    .option('--timeout <seconds>', 'wall-time budget for the whole run')
+    .option('--base-url <url>', 'LLM server base URL (LLM brains)')
+    .option('--model <name>', 'model name (LLM brains)')
+    .addOption(jsonOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const { runCommand } = await import('./commands/run-command.js');
+      setExitCode(await runCommand(flags));
+    });
+
+  program
+    .command('instance')
+    .description('run one instance in this process (the orchestrator starts these; use it to join a run by hand)')
+    .requiredOption('--id <id>', 'instance id, e.g. instance_4')
+    .requiredOption('--role <role>', 'explorer, builder, reflector or coordinator')
+    .addOption(runDirOption())
+    .option('-w, --workspace <dir>', 'workspace folder')
+    .option('-g, --goal <text>', 'the goal')
+    .option('--brain <kind>', 'brain kind')
+    .option('--brain-options <json>', 'brain options as a JSON object')
+    .option('--store <spec>', 'store spec')
+    .option('--heartbeat-ms <ms>', 'heartbeat interval')
+    .option('--idle-check-ms <ms>', 'longest idle sleep')
+    .option('--lease-ms <ms>', 'task lease length')
+    .action(async (flags: { id: string; role: string }) => {
+      const { instanceCommand } = await import('./commands/instance-command.js');
+      setExitCode(await instanceCommand(flags));
+    });
+
+  program
+    .command('send')
+    .description('send a message from the human to one instance or to all (works while the run is live)')
+    .argument('<text...>', 'the message')
+    .requiredOption('--to <target>', 'instance id (e.g. instance_2) or broadcast')
+    .option('--type <type>', 'message type (default: question)')
+    .addOption(runDirOption())
+    .addOption(jsonOption())
+    .action(async (words: string[], flags: { to: string }) => {
+      const { sendCommand } = await import('./commands/send-command.js');
+      setExitCode(await sendCommand(words, flags));
+    });
+
+  program
+    .command('status')
+    .description('the run, its instances and counts')
+    .addOption(runDirOption())
+    .addOption(jsonOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const { statusCommand } = await import('./commands/read-commands.js');
+      setExitCode(await statusCommand(flags));
+    });
+
+  program
+    .command('logs')
+    .description('instance logs (all instances merged, or one)')
+    .argument('[instance]', 'instance id')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('--lines <n>', 'how many past lines to show (default 50)')
+    .addOption(runDirOption())
+    .addOption(jsonOption())
+    .action(async (instance: string | undefined, flags: Record<string, unknown>) => {
+      const { logsCommand } = await import('./commands/logs-command.js');
+      setExitCode(await logsCommand(instance, flags));
+    });
+
+  program
+    .command('tasks')
+    .description('the task board')
+    .option('--state <state>', 'only tasks in this state (open, claimed, done, failed)')
+    .addOption(runDirOption())
+    .addOption(jsonOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const { tasksCommand } = await import('./commands/read-commands.js');
+      setExitCode(await tasksCommand(flags));
+    });
+
+  const memory = program.command('memory').description('collective memory');
+  memory
+    .command('search')
+    .description('full-text search of collective memory')
+    .argument('<query...>', 'words to search for')
+    .option('--limit <n>', 'most results (default 10)')
+    .addOption(runDirOption())
+    .addOption(jsonOption())
+    .action(async (query: string[], flags: Record<string, unknown>) => {
+      const { memorySearchCommand } = await import('./commands/read-commands.js');
+      setExitCode(await memorySearchCommand(query, flags));
+    });
+
+  program
+    .command('stop')
+    .description('stop the live collective: instances finish their step and exit')
+    .option('--timeout <seconds>', 'how long to wait before SIGTERM (default 30)')
+    .addOption(runDirOption())
+    .addOption(jsonOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const { stopCommand } = await import('./commands/stop-command.js');
+      setExitCode(await stopCommand(flags));
+    });
+
+  program
+    .command('export')
+    .description('the whole run as one JSON document')
+    .option('-o, --out <file>', 'write to a file instead of standard output')
+    .addOption(runDirOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const { exportCommand } = await import('./commands/export-command.js');
+      setExitCode(await exportCommand(flags));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; every known failure is one line on stderr and a non-zero exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (CliError.isInstance(error)) {
+      process.stderr.write(`tachikoma: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (StoreError.isInstance(error) || ProtocolError.isInstance(error)) {
+      process.stderr.write(`tachikoma: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import type { InstanceRecord, InstanceStatus } from '../protocol/index.js';
+
+const STATUS_COLOURS: Record<InstanceStatus, (text: string) => string> = {
+  starting: pc.gray,
+  idle: pc.dim,
+  thinking: pc.cyan,
+  writing: pc.blue,
+  tool: pc.magenta,
+  waiting: pc.yellow,
+  stopped: pc.gray,
+  crashed: pc.red,
+};
+
+function age(timestamp: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(timestamp)) / 1000));
+  return seconds < 60 ? `${seconds}s` : `${Math.round(seconds / 60)}m`;
+}
+
+/** The instances as a terminal table (colours only when the terminal supports them). */
+export function renderInstanceTable(instances: readonly InstanceRecord[], now: number = Date.now()): string {
+  const table = new Table({
+    head: ['instance', 'role', 'state', 'pid', 'task', 'iter', 'beat', 'last activity'],
+    style: { head: ['cyan'], border: ['gray'] },
+  });
+  for (const record of instances) {
+    table.push([
+      record.id,
+      record.role,
+      STATUS_COLOURS[record.status](record.status),
+      record.pid === null ? '-' : String(record.pid),
+      record.currentTask ?? '-',
+      String(record.iteration),
+      age(record.heartbeatAt, now),
+      record.lastActivity.replace(/\s+/g, ' ').slice(0, 48),
+    ]);
+  }
+  return table.toString();
+}

@@ -1,0 +1,14 @@
+/** What the orchestrator reports as it supervises: shown live, logged, and printed as lines when not a TTY. */
+export type OrchestratorEvent =
+  | { type: 'run_started'; runDirectory: string; instances: number; resumed: boolean }
+  | { type: 'instance_started'; id: string; pid: number; restart: number }
+  | { type: 'instance_exited'; id: string; code: number | null; signal: string | null; expected: boolean; stderrTail: string }
+  | { type: 'instance_restarting'; id: string; inMs: number; attempt: number }
+  | { type: 'instance_gave_up'; id: string; crashes: number; windowMs: number; stderrTail: string }
+  | { type: 'instance_stale'; id: string; silentMs: number }
+  | { type: 'stop_requested'; by: string }
+  | { type: 'goal_met'; by: string }
+  | { type: 'killed_stragglers'; ids: string[] }
+  | { type: 'run_stopped'; state: 'stopped' | 'done' | 'crashed' };
+
+export type EventSink = (event: OrchestratorEvent) => void;

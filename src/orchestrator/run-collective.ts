@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
+import { isStopRequest } from '../instance/run-instance.js';
+import { runPaths } from '../instance/run-paths.js';
+import { messageSchema, nowTimestamp } from '../protocol/index.js';
+import { type CollectiveStore, openStore } from '../store/index.js';
+import { InstanceSupervisor } from './instance-supervisor.js';
+import type { EventSink } from './orchestrator-events.js';
+import { cliEntryPath } from './package-root.js';
+import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
+import { acquireRunLock } from './run-lock.js';
+import { ViewWriter } from './view-writer.js';
+
+export interface RunCollectiveOptions {
+  runDirectory: string;
+  workspace: string;
+  goal: string;
+  instances: InstanceSpec[];
+  store: string | null;
+  settings: RunSettings;
+  resume: boolean;
+  untilDone: boolean;
+  timeoutMs?: number;
+  onEvent: EventSink;
+  /** Aborting stops the collective (Ctrl-C, SIGTERM). */
+  signal: AbortSignal;
+  /** Called once the collective is up, with the live store (status displays read it). */
+  onReady?: (live: LiveRun) => void;
+}
+
+/** How a run ended. */
+export type EndState = Exclude<RunRecord['state'], 'running'>;
+
+/** What a status display can read while the run is live. */
+export interface LiveRun {
+  store: CollectiveStore;
+  supervisors: readonly InstanceSupervisor[];
+  messagesPerSecond: () => number;
+}
+
+function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: string): string[] {
+  const { settings } = options;
+  return [
+    cliEntryPath(), 'instance', '--run-dir', root, '--id', spec.id, '--role', spec.role, '--brain', spec.brain,
+    '--brain-options', JSON.stringify(spec.brainOptions), '--workspace', options.workspace, '--goal', options.goal,
+    '--heartbeat-ms', String(settings.heartbeatMs), '--idle-check-ms', String(settings.idleCheckMs), '--lease-ms', String(settings.leaseMs),
+    ...(options.store === null ? [] : ['--store', options.store]),
+  ];
+}
+
+/**
+ * Runs a collective until it is stopped (signal, `tachikoma stop`), its goal is met (`--until-done`), every
+ * instance has finished, or the time budget ends. Supervises every instance process, keeps the JSON views
+ * current, re-offers expired task claims and closes due proposals. Resolves with how the run ended.
+ */
+export async function runCollective(options: RunCollectiveOptions): Promise<EndState> {
+  const paths = runPaths(options.runDirectory);
+  mkdirSync(paths.logs, { recursive: true });
+  const hasRun = existsSync(paths.runFile);
+  if (options.resume && !hasRun) throw new Error(`nothing to resume: ${paths.root} holds no run (run.json is missing)`);
+  if (!options.resume && hasRun) {
+    throw new Error(`${paths.root} already holds a run; continue it with \`tachikoma run --resume\`, or choose another --run-dir`);
+  }
+  const releaseLock = acquireRunLock(paths.orchestratorPidFile);
+  const store = openStore(options.store ?? undefined, paths.store);
+  const created = options.resume ? readRunRecord(paths.runFile).createdAt : nowTimestamp();
+  const writeRecord = (state: RunRecord['state']): Promise<void> => {
+    const record: RunRecord = {
+      schemaVersion: RUN_RECORD_VERSION, goal: options.goal, workspace: options.workspace, store: options.store, instances: options.instances,
+      settings: options.settings, state, orchestratorPid: state === 'running' ? process.pid : null, createdAt: created, updatedAt: nowTimestamp(),
+    };
+    return writeFileAtomic(paths.runFile, `${JSON.stringify(record, null, 2)}\n`);
+  };
+  const background = new AbortController();
+  const views = new ViewWriter(store, paths, 250, undefined, () => undefined);
+  const timers: NodeJS.Timeout[] = [];
+  let endState: EndState = 'stopped';
+  let finish: (state: EndState) => void = () => undefined;
+  const finished = new Promise<EndState>((resolve) => {
+    finish = resolve;
+  });
+  const supervisors: InstanceSupervisor[] = [];
+  try {
+    for (const spec of options.instances) {
+      const existing = await store.getInstance(spec.id);
+      if (existing === null || existing.role !== spec.role) await store.register({ id: spec.id, role: spec.role, pid: null, status: 'starting' });
+    }
+    await writeRecord('running');
+    const messageTimes: number[] = [];
+    const afterHistory = await store.lastHistorySeq();
+    void (async () => {
+      for await (const event of store.followHistory({ after: afterHistory, signal: background.signal })) {
+        views.schedule();
+        if (event.kind !== 'message') continue;
+        messageTimes.push(Date.now());
+        if (messageTimes.length > 2000) messageTimes.splice(0, messageTimes.length - 2000);
+        const parsed = messageSchema.safeParse(event.data);
+        if (!parsed.success) continue;
+        const message = parsed.data;
+        if (isStopRequest(message) && message.to === 'broadcast') {
+          options.onEvent({ type: 'stop_requested', by: message.from });
+          finish('stopped');
+        } else if (options.untilDone && message.type === 'consensus' && message.metadata.goalMet === true) {
+          options.onEvent({ type: 'goal_met', by: message.from });
+          finish('done');
+        }
+      }
+    })().catch(() => undefined);
+    const policy = { maxRestarts: options.settings.maxRestarts, restartWindowMs: options.settings.restartWindowMs, baseBackoffMs: 250, maxBackoffMs: 8000, stopTimeoutMs: options.settings.stopTimeoutMs };
+    const onSettled = (): void => {
+      if (supervisors.every((supervisor) => supervisor.settled)) {
+        finish(supervisors.some((supervisor) => supervisor.state === 'finished') ? 'done' : 'crashed');
+      }
+    };
+    for (const spec of options.instances) {
+      supervisors.push(
+        new InstanceSupervisor(
+          { id: spec.id, command: process.execPath, args: instanceArgs(options, spec, paths.root), errorLogPath: paths.instanceErrorLog(spec.id) },
+          policy, options.onEvent, onSettled,
+        ),
+      );
+    }
+    options.onEvent({ type: 'run_started', runDirectory: paths.root, instances: supervisors.length, resumed: options.resume });
+    for (const supervisor of supervisors) supervisor.start();
+    options.onReady?.({ store, supervisors, messagesPerSecond: () => messageTimes.filter((time) => Date.now() - time < 5000).length / 5 });
+    const started = new Map(supervisors.map((supervisor) => [supervisor.id, Date.now()]));
+    timers.push(
+      setInterval(() => {
+        void store.findStale(options.settings.staleMs).then((stale) => {
+          for (const record of stale) {
+            const supervisor = supervisors.find((candidate) => candidate.id === record.id);
+            const since = started.get(record.id) ?? 0;
+            if (supervisor?.state === 'running' && Date.now() - since > options.settings.staleMs) {
+              supervisor.killStale(Date.now() - Date.parse(record.heartbeatAt));
+              started.set(record.id, Date.now());
+            }
+          }
+        }).catch(() => undefined);
+      }, options.settings.heartbeatMs),
+      setInterval(() => {
+        void store.reofferExpired().then(() => store.closeDue()).then(() => views.schedule()).catch(() => undefined);
+      }, 2000),
+    );
+    if (options.timeoutMs !== undefined) timers.push(setTimeout(() => finish('stopped'), options.timeoutMs));
+    options.signal.addEventListener('abort', () => finish('stopped'), { once: true });
+    if (options.signal.aborted) finish('stopped');
+    views.schedule();
+    endState = await finished;
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    const killed = (await Promise.all(supervisors.map(async (supervisor) => ((await supervisor.stop()) ? supervisor.id : null)))).filter(
+      (id): id is string => id !== null,
+    );
+    if (killed.length > 0) options.onEvent({ type: 'killed_stragglers', ids: killed });
+    background.abort();
+    await views.flush().catch(() => undefined);
+    await writeRecord(endState).catch(() => undefined);
+    await store.close();
+    releaseLock();
+    options.onEvent({ type: 'run_stopped', state: endState });
+  }
+  return endState;
+}
