@@ -1,12 +1,18 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-/** Whether a process with this pid is alive (signal 0 probes without touching it). */
+/** Whether a process with this pid is alive: signal 0 probes without touching it; an exited, unreaped (zombie) process is not alive. */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; the state letter follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

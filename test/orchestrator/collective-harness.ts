@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { createSqliteStore } from '../../src/store/index.js';
+import type { CollectiveStore } from '../../src/store/index.js';
+
+export const CLI = resolve(import.meta.dirname, '../../bin/tachikoma.js');
+
+const eventSchema = z.looseObject({ type: z.string(), id: z.string().optional(), pid: z.number().optional(), state: z.string().optional() });
+export type RunEvent = z.infer<typeof eventSchema>;
+
+const recordSchema = z.looseObject({
+  iteration: z.number(),
+  pid: z.number(),
+  inbox: z.array(z.looseObject({ seq: z.number(), id: z.string(), from: z.string(), to: z.string(), type: z.string(), content: z.string() })),
+  peers: z.array(z.looseObject({ id: z.string(), status: z.string() })),
+});
+export type TurnRecord = z.infer<typeof recordSchema>;
+
+/** A workspace with a scripted-brain config, and a run directory inside it. */
+export function makeWorkspace(script: unknown, config: Record<string, unknown> = {}): { workspace: string; runDirectory: string; cleanup: () => void } {
+  const workspace = mkdtempSync(join(tmpdir(), 'tachikoma-run-'));
+  writeFileSync(join(workspace, 'script.json'), JSON.stringify(script));
+  writeFileSync(
+    join(workspace, 'tachikoma.config.json'),
+    JSON.stringify({ brain: 'scripted', brainOptions: { script: 'script.json' }, heartbeatMs: 250, staleMs: 5000, idleCheckMs: 60_000, stopTimeoutMs: 5000, ...config }),
+  );
+  return { workspace, runDirectory: join(workspace, '.tachikoma'), cleanup: () => rmSync(workspace, { recursive: true, force: true }) };
+}
+
+/** A live `tachikoma run --json` process and what it printed. */
+export class RunningCollective {
+  readonly events: RunEvent[] = [];
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(
+    readonly workspace: string,
+    readonly runDirectory: string,
+    extraArgs: readonly string[] = [],
+  ) {
+    this.child = spawn(process.execPath, [CLI, 'run', '--json', '--workspace', workspace, '--run-dir', runDirectory, ...extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolvePromise) => this.child.once('exit', (code) => resolvePromise(code)));
+    if (this.child.stdout !== null) {
+      createInterface({ input: this.child.stdout }).on('line', (line) => {
+        try {
+          const parsed = eventSchema.safeParse(JSON.parse(line));
+          if (parsed.success) this.events.push(parsed.data);
+        } catch {
+          // not an event line
+        }
+      });
+    }
+    this.child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[orchestrator] ${chunk.toString()}`));
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error('orchestrator did not start');
+    return this.child.pid;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+}
+
+/**
+ * Runs a CLI command to completion without blocking this process (a blocked test process could not reap
+ * its own exited children, and a zombie orchestrator still looks alive to `kill -0`).
+ */
+export async function cli(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const [status] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { status, stdout, stderr };
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(40);
+  }
+}
+
+/** Everything a scripted instance recorded, one entry per turn. */
+export function turnRecords(runDirectory: string, instanceId: string): TurnRecord[] {
+  const path = join(runDirectory, 'scripted', `${instanceId}.jsonl`);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => recordSchema.parse(JSON.parse(line)));
+}
+
+/** Message ids an instance handled, in order, over all its lives. */
+export function handledIds(runDirectory: string, instanceId: string): string[] {
+  return turnRecords(runDirectory, instanceId).flatMap((record) => record.inbox.map((message) => message.id));
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A read handle on a run's store. */
+export function openRunStore(runDirectory: string): CollectiveStore {
+  return createSqliteStore(join(runDirectory, 'collective.db'), { pollIntervalMs: 200 });
+}
