@@ -29,7 +29,7 @@ export class InboxQueue {
 
   /** Takes everything queued: the human's messages first, then in sequence order. */
   drain(): Message[] {
-    if (this.failure !== undefined) throw this.failure instanceof Error ? this.failure : new Error(String(this.failure));
+    if (this.failure !== undefined) throw this.failure instanceof Error ? this.failure : new Error('the message follower failed', { cause: this.failure });
     const taken = this.pending.splice(0, this.pending.length);
     return [...taken.filter((message) => message.from === 'human'), ...taken.filter((message) => message.from !== 'human')];
   }

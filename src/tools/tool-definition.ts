@@ -28,5 +28,5 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
 
 /** Keeps the input type of a tool definition while storing it in a list of tools. */
 export function defineTool<S extends z.ZodType>(definition: ToolDefinition<S>): ToolDefinition {
-  return definition as unknown as ToolDefinition;
+  return definition;
 }

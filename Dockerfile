@@ -1,0 +1,24 @@
+# One container runs the orchestrator and all of its instances; the run directory lives on a volume.
+FROM node:20-alpine AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bench ./bench
+COPY test/workers ./test/workers
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-alpine
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+RUN ln -s /app/bin/tachikoma.js /usr/local/bin/tachikoma
+# Mount the code to audit at /workspace and keep the run (store, views, logs) on a volume.
+VOLUME ["/run-data"]
+WORKDIR /workspace
+ENTRYPOINT ["tachikoma"]
+CMD ["run", "--workspace", "/workspace", "--run-dir", "/run-data", "--until-done", "--no-dashboard"]
