@@ -4,7 +4,7 @@ import { timestampSchema } from './common.js';
 export const HISTORY_SCHEMA_VERSION = 1;
 
 /** What a history event is about. */
-export const HISTORY_KINDS = ['message', 'instance', 'task', 'proposal', 'vote', 'memory'] as const;
+export const HISTORY_KINDS = ['message', 'instance', 'task', 'proposal', 'vote', 'memory', 'lease'] as const;
 export const historyKindSchema = z.enum(HISTORY_KINDS);
 export type HistoryKind = z.infer<typeof historyKindSchema>;
 

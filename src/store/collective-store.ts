@@ -93,6 +93,16 @@ export interface HistoryQuery {
   kinds?: readonly HistoryKind[];
 }
 
+/** A named, exclusive, expiring lease on a role (the coordinator's): one holder at any instant. */
+export interface RoleLease {
+  name: string;
+  holder: string;
+  /** Increases every time the holder changes: a fencing token. */
+  term: number;
+  acquiredAt: string;
+  expiresAt: string;
+}
+
 /** Counts of the latest round of votes on a proposal. */
 export interface Tally {
   proposalId: string;
@@ -163,6 +173,16 @@ export interface CollectiveStore {
   closeDue(): Promise<Proposal[]>;
   /** Closes a proposal now; `winner` settles a tie (by the tie-breaker). */
   closeProposal(proposalId: string, options?: { winner?: string }): Promise<Proposal>;
+
+  /**
+   * Takes or renews a role lease. Succeeds (returning the lease) when it is free, expired, or already held by
+   * `holder`; returns null while another holder's lease is live. At most one holder at any instant.
+   */
+  acquireRoleLease(name: string, holder: string, options: { ttlMs: number }): Promise<RoleLease | null>;
+  /** Gives a role lease up; false when `holder` did not hold it. */
+  releaseRoleLease(name: string, holder: string): Promise<boolean>;
+  /** The live lease on a role, or null when nobody holds it (or the lease expired). */
+  getRoleLease(name: string): Promise<RoleLease | null>;
 
   /** Adds an item to collective memory, indexed for full-text search. Writing an `id` again returns the stored item. */
   remember(item: NewMemoryItem): Promise<MemoryItem>;

@@ -12,6 +12,7 @@ import * as memory from './sqlite-memory.js';
 import * as messages from './sqlite-messages.js';
 import * as proposals from './sqlite-proposals.js';
 import * as registry from './sqlite-registry.js';
+import * as leases from './sqlite-role-leases.js';
 import * as tasks from './sqlite-tasks.js';
 
 export interface SqliteStoreOptions extends StoreOptions {
@@ -125,6 +126,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     tally: (proposalId) => run(() => proposals.tally(context, proposalId)),
     closeDue: () => run(() => proposals.closeDue(context)),
     closeProposal: (proposalId, close) => run(() => proposals.closeProposal(context, proposalId, close?.winner)),
+    acquireRoleLease: (name, holder, lease) => run(() => leases.acquireRoleLease(context, name, holder, lease.ttlMs)),
+    releaseRoleLease: (name, holder) => run(() => leases.releaseRoleLease(context, name, holder)),
+    getRoleLease: (name) => run(() => leases.getRoleLease(context, name)),
     remember: (item) => run(() => memory.remember(context, item)),
     getMemory: (memoryId) => run(() => memory.getMemory(context, memoryId)),
     searchMemory: (query, search) => run(() => memory.searchMemory(context, query, search)),

@@ -85,4 +85,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'role leases (the coordinator role)',
+    sql: `
+      CREATE TABLE role_leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        term INTEGER NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { inputCases } from './conformance-input.js';
+import { leaseCases } from './conformance-leases.js';
 import { messageCases } from './conformance-messages.js';
 import { proposalCases } from './conformance-proposals.js';
 import { recordCases } from './conformance-records.js';
@@ -18,6 +19,7 @@ export function runConformanceSuite(target: ConformanceTarget): void {
     taskCases(target);
     proposalCases(target);
     recordCases(target);
+    leaseCases(target);
     inputCases(target);
   });
 }
