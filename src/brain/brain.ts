@@ -48,6 +48,8 @@ export interface TurnOutcome {
   summary: string;
   idle: boolean;
   done?: boolean;
+  /** Take the next turn after this long even without a message (e.g. to renew a lease); overrides `idle`. */
+  nextTurnInMs?: number;
   usage?: TurnUsage;
 }
 

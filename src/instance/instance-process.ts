@@ -43,7 +43,7 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
       instanceId: options.id, role: options.role, runDirectory: paths.root, workspace: options.workspace, options: options.brainOptions,
     });
     await runInstance({
-      id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, store, brain, logger,
+      id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, runDirectory: paths.root, store, brain, logger,
       stateFile: paths.instanceState(options.id), stop: stop.signal,
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
       ...(options.idleCheckMs === undefined ? {} : { idleCheckMs: options.idleCheckMs }),

@@ -1,7 +1,8 @@
 import type { Brain } from '../brain/brain.js';
 import type { InstanceStatus, Message, Role } from '../protocol/index.js';
 import type { CollectiveStore } from '../store/index.js';
-import { COLLECTIVE_TOOLS } from '../tools/collective-tools.js';
+import { allowedTools } from '../collective/roles.js';
+import { ALL_TOOLS } from '../tools/all-tools.js';
 import { createToolBox } from '../tools/create-tool-box.js';
 import type { ToolDefinition } from '../tools/tool-definition.js';
 import { buildTurnContext } from './build-turn-context.js';
@@ -14,6 +15,7 @@ export interface InstanceRuntimeOptions {
   role: Role;
   goal: string;
   workspace: string;
+  runDirectory: string;
   store: CollectiveStore;
   brain: Brain;
   logger: Logger;
@@ -100,11 +102,13 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
         store, self: id, role: options.role, iteration, goal: options.goal, workspace: options.workspace, inbox: batch, currentTaskId: currentTask.id,
       });
       const tools = createToolBox({
-        tools: options.tools ?? COLLECTIVE_TOOLS, store, self: id, role: options.role, signal: stop, currentTask, leaseMs,
+        tools: options.tools ?? ALL_TOOLS, store, self: id, role: options.role, signal: stop, currentTask, leaseMs,
+        workspace: options.workspace, runDirectory: options.runDirectory, allowed: allowedTools(options.role, true),
         turnKey: `${iteration}`,
         onCall: (phase, record) => {
-          const next: InstanceStatus = phase === 'end' ? 'thinking' : WRITING_TOOLS.has(record.tool) ? 'writing' : 'tool';
-          setStatus(next, phase === 'start' ? `using ${record.tool}` : undefined).catch(() => undefined);
+          // Only a change of kind is written: a run of reads stays one 'tool' status, not two writes per call.
+          const next: InstanceStatus = WRITING_TOOLS.has(record.tool) ? 'writing' : 'tool';
+          if (phase === 'start' && next !== status) setStatus(next, `using ${record.tool}`).catch(() => undefined);
           if (phase === 'end') logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
         },
       });
@@ -124,7 +128,11 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
         reason = 'done';
         break;
       }
-      if (!idle) await inbox.waitForMessage(options.tickMs ?? 0, stop);
+      const pause = outcome.nextTurnInMs ?? (idle ? undefined : options.tickMs ?? 0);
+      if (pause !== undefined && pause > 0) {
+        await inbox.waitForMessage(pause, stop);
+        idle = false;
+      }
     }
   } finally {
     clearInterval(beat);

@@ -7,7 +7,6 @@ import {
   memoryKindSchema,
   metadataSchema,
   recipientSchema,
-  roleSchema,
   tagSchema,
   textSchema,
   titleSchema,
@@ -80,24 +79,6 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
         type: 'answer',
         content: input.answer,
         metadata: input.inReplyTo === undefined ? {} : { inReplyTo: input.inReplyTo },
-      }),
-  }),
-  defineTool({
-    name: 'create_task',
-    description: 'Put a task on the board, optionally for one role and after other tasks.',
-    input: z.strictObject({
-      title: titleSchema,
-      detail: textSchema.optional(),
-      requiredRole: roleSchema.optional(),
-      dependsOn: z.array(idSchema).max(50).optional(),
-    }),
-    run: (input, env) =>
-      env.store.createTask({
-        title: input.title,
-        createdBy: env.self,
-        ...(input.detail === undefined ? {} : { detail: input.detail }),
-        ...(input.requiredRole === undefined ? {} : { requiredRole: input.requiredRole }),
-        ...(input.dependsOn === undefined ? {} : { dependsOn: input.dependsOn }),
       }),
   }),
   defineTool({

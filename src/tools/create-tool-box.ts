@@ -18,6 +18,8 @@ export interface ToolBoxSetup extends Omit<ToolEnvironment, 'nextMessageId'> {
   tools: readonly ToolDefinition[];
   /** Identifies the turn; message ids derive from it so a replayed turn re-publishes the same ids. */
   turnKey: string;
+  /** Tool names this caller may use (its role's permissions); absent → every tool. */
+  allowed?: ReadonlySet<string>;
   /** Called before and after each call (status, logs). */
   onCall?: (phase: 'start' | 'end', record: ToolCallRecord) => void;
 }
@@ -48,9 +50,13 @@ export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: 
     signal: setup.signal,
     currentTask: setup.currentTask,
     leaseMs: setup.leaseMs,
+    workspace: setup.workspace,
+    runDirectory: setup.runDirectory,
     nextMessageId: () => turnMessageId(setup.self, setup.turnKey, messageIndex++),
   };
-  const visible = setup.tools.filter((tool) => tool.roles === undefined || tool.roles.includes(setup.role));
+  const permitted = (tool: ToolDefinition): boolean =>
+    (tool.roles === undefined || tool.roles.includes(setup.role)) && (setup.allowed === undefined || setup.allowed.has(tool.name));
+  const visible = setup.tools.filter(permitted);
   return {
     specs: visible.map((tool) => ({ name: tool.name, description: tool.description, input: tool.input })),
     calls,
@@ -64,9 +70,7 @@ export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: 
       };
       const tool = byName.get(name);
       if (tool === undefined) return finish({ ok: false, error: `unknown tool ${JSON.stringify(name)}; tools: ${visible.map((entry) => entry.name).join(', ')}` });
-      if (tool.roles !== undefined && !tool.roles.includes(setup.role)) {
-        return finish({ ok: false, error: `the ${setup.role} role may not use ${name}` });
-      }
+      if (!permitted(tool)) return finish({ ok: false, error: `the ${setup.role} role may not use ${name}` });
       const parsed = tool.input.safeParse(input);
       if (!parsed.success) return finish({ ok: false, error: `invalid input for ${name}: ${describeIssues(parsed.error).join('; ')}` });
       setup.onCall?.('start', { tool: name, input, ok: true, ms: 0 });

@@ -14,6 +14,10 @@ export interface ToolEnvironment {
   currentTask: { id: string | null };
   /** Lease length for claims, in ms. */
   leaseMs: number;
+  /** The workspace root (absolute); file tools are confined to it. */
+  workspace: string;
+  /** The run directory (absolute): where the report is written. */
+  runDirectory: string;
 }
 
 /** One tool: a name the brain calls it by, what it does, its input schema, and how it runs. */

@@ -31,8 +31,9 @@ function report(line: MessageLine): void {
 function burstSizes(seed: string): () => number {
   let state = [...seed].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7);
   return () => {
-    state = (state * 1_103_515_245 + 12_345) >>> 0;
-    return 1 + (state % config.maxBurst);
+    // Math.imul keeps the product exact in 32 bits; the high bits of an LCG are the well-mixed ones.
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return 1 + ((state >>> 16) % config.maxBurst);
   };
 }
 

@@ -92,21 +92,45 @@ export class MessagePublisher {
     });
   }
 
-  /** Writes everything queued now; used by flush and on close. */
+  /**
+   * Writes everything queued now, in one transaction. Each message sits in its own savepoint, so one that
+   * fails (e.g. its id clashes with an unreadable foreign row) is rejected alone and the others still commit.
+   */
   flush(): void {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    let results: Message[];
+    const { db } = this.context;
+    let outcomes: Array<{ message: Message } | { error: unknown }>;
     try {
-      results = this.context.db.transaction(() => batch.map((pending) => insertOne(this.context, pending.message))).immediate();
+      outcomes = db
+        .transaction(() =>
+          batch.map((pending) => {
+            db.exec('SAVEPOINT one_message');
+            try {
+              const message = insertOne(this.context, pending.message);
+              db.exec('RELEASE one_message');
+              return { message };
+            } catch (error) {
+              if (!StoreError.isInstance(error)) throw error;
+              db.exec('ROLLBACK TO one_message');
+              db.exec('RELEASE one_message');
+              return { error };
+            }
+          }),
+        )
+        .immediate();
     } catch (error) {
       const wrapped = new StoreError('unavailable', `could not write messages: ${(error as Error).message}`, { cause: error });
       for (const pending of batch) pending.reject(wrapped);
       return;
     }
     this.context.waker.notify();
-    batch.forEach((pending, index) => pending.resolve(results[index] as Message));
+    batch.forEach((pending, index) => {
+      const outcome = outcomes[index];
+      if (outcome !== undefined && 'message' in outcome) pending.resolve(outcome.message);
+      else pending.reject(outcome?.error ?? new StoreError('unavailable', 'message was not written'));
+    });
   }
 }
 

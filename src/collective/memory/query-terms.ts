@@ -1,0 +1,37 @@
+/** Longest query text looked at, in characters; the rest is ignored (it keeps hostile input cheap). */
+export const MAX_QUERY_CHARS = 10_000;
+
+/** The store searches at most this many words; the content words beyond it would be dropped there anyway. */
+const MAX_SEARCH_WORDS = 32;
+
+/**
+ * English function words. The store ORs every query word, so one "the" would make the full-text search score
+ * nearly every row: dropping them keeps the search both cheaper and sharper.
+ */
+const STOP_WORDS = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below between both ' +
+    'but by can could did do does doing down during each few for from further had has have having he her here hers ' +
+    'him his how i if in into is it its itself just me more most my myself of off on once only or other our ours out ' +
+    'over own same she should so some such than that the their theirs them then there these they this those through ' +
+    'to too under until up very was we were what when where which while who whom why will with would you your yours ' +
+    'anyone anything everyone someone something know knows known tell told please let lets also any still yet ' +
+    'no not nor s t d ll m re ve'
+  ).split(' '),
+);
+
+/** The words of a text as the store's search sees them: letters, digits and `_`, lower-cased, in order, no repeats. */
+export function textWords(text: string): string[] {
+  const words = text.slice(0, MAX_QUERY_CHARS).toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+  return [...new Set(words)];
+}
+
+/**
+ * The query text to hand the store's full-text search: the query's content words (stop words removed), at most
+ * the number the store searches; all its words when it has nothing but stop words. Empty when it has no words.
+ */
+export function focusQuery(query: string): string {
+  const words = textWords(query);
+  const content = words.filter((word) => !STOP_WORDS.has(word));
+  return (content.length > 0 ? content : words).slice(0, MAX_SEARCH_WORDS).join(' ');
+}

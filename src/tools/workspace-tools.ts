@@ -1,0 +1,93 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
+import { resolveInWorkspace } from './workspace-path.js';
+import { type ToolDefinition, defineTool } from './tool-definition.js';
+
+const SKIPPED = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.tachikoma', '.next', 'target', 'vendor']);
+const MAX_FILE_BYTES = 256 * 1024;
+
+function walk(root: string, folder: string, limit: number, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    if (out.length >= limit) return;
+    if (entry.name.startsWith('.') || SKIPPED.has(entry.name)) continue;
+    const full = join(folder, entry.name);
+    if (entry.isDirectory()) walk(root, full, limit, out);
+    else if (entry.isFile()) out.push(relative(root, full).split('\\').join('/'));
+  }
+}
+
+/** Reading the workspace: list, read and grep, confined to the workspace root. */
+export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
+  defineTool({
+    name: 'list_files',
+    description: 'List files under a folder of the workspace (skips node_modules, .git, dist and hidden folders).',
+    input: z.strictObject({ folder: z.string().max(1000).optional(), limit: z.number().int().min(1).max(5000).optional() }),
+    run: (input, env) => {
+      const start = resolveInWorkspace(env.workspace, input.folder ?? '.');
+      const root = resolveInWorkspace(env.workspace, '.');
+      const files: string[] = [];
+      walk(root, start, input.limit ?? 1000, files);
+      return Promise.resolve(files);
+    },
+  }),
+  defineTool({
+    name: 'read_files',
+    description: 'Read up to 50 workspace files (text, at most 256 KiB each), optionally a line range of each.',
+    input: z.strictObject({
+      paths: z.array(z.string().min(1).max(1000)).min(1).max(50),
+      fromLine: z.number().int().min(1).optional(),
+      toLine: z.number().int().min(1).optional(),
+    }),
+    run: (input, env) =>
+      Promise.resolve(
+        input.paths.map((path) => {
+          try {
+            const absolute = resolveInWorkspace(env.workspace, path);
+            if (statSync(absolute).size > MAX_FILE_BYTES) return { path, error: `larger than ${MAX_FILE_BYTES} bytes; read a line range with grep first` };
+            const lines = readFileSync(absolute, 'utf8').split('\n');
+            const from = input.fromLine ?? 1;
+            const to = Math.min(input.toLine ?? lines.length, lines.length);
+            return { path, fromLine: from, lines: lines.slice(from - 1, to), totalLines: lines.length };
+          } catch (error) {
+            return { path, error: error instanceof Error ? error.message : String(error) };
+          }
+        }),
+      ),
+  }),
+  defineTool({
+    name: 'grep',
+    description: 'Search workspace files for a regular expression; returns path:line matches (at most `limit`).',
+    input: z.strictObject({ pattern: z.string().min(1).max(500), folder: z.string().max(1000).optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    run: (input, env) => {
+      let regex: RegExp;
+      try {
+        regex = new RegExp(input.pattern);
+      } catch (error) {
+        return Promise.reject(new Error(`invalid pattern: ${(error as Error).message}`));
+      }
+      const root = resolveInWorkspace(env.workspace, '.');
+      const files: string[] = [];
+      walk(root, resolveInWorkspace(env.workspace, input.folder ?? '.'), 5000, files);
+      const limit = input.limit ?? 100;
+      const matches: Array<{ at: string; line: string }> = [];
+      for (const file of files) {
+        if (matches.length >= limit) break;
+        const absolute = join(root, file);
+        if (statSync(absolute).size > MAX_FILE_BYTES) continue;
+        const lines = readFileSync(absolute, 'utf8').split('\n');
+        lines.forEach((line, index) => {
+          if (matches.length < limit && regex.test(line)) matches.push({ at: `${file}:${index + 1}`, line: line.slice(0, 300) });
+        });
+      }
+      return Promise.resolve(matches);
+    },
+  }),
+];
