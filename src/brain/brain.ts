@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import type { InstanceRecord, MemoryItem, Message, Role, Task } from '../protocol/index.js';
 
+/** A JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 /** Everything an instance knows at the start of a turn; bounded in size however large the collective grows. */
 export interface TurnContext {
-  instance: { id: string; role: Role; iteration: number };
+  instance: { id: string; role: Role; iteration: number; metadata: Record<string, unknown> };
   goal: string;
   /** Workspace root the collective works on (absolute path). */
   workspace: string;
@@ -48,6 +51,8 @@ export interface TurnOutcome {
   summary: string;
   idle: boolean;
   done?: boolean;
+  /** Merged into the instance's registry metadata (e.g. its personality), so it survives restarts and is visible to all. */
+  metadata?: Record<string, JsonValue>;
   /** Take the next turn after this long even without a message (e.g. to renew a lease); overrides `idle`. */
   nextTurnInMs?: number;
   usage?: TurnUsage;

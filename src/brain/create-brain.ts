@@ -1,4 +1,5 @@
 import type { Brain, BrainSetup } from './brain.js';
+import { createHeuristicBrain } from './heuristic/create-heuristic-brain.js';
 import { createScriptedBrain } from './scripted/create-scripted-brain.js';
 
 /** Every brain `--brain` accepts. */
@@ -28,11 +29,12 @@ export function createBrain(kind: string, setup: BrainSetup): Promise<Brain> {
     case 'scripted':
       return Promise.resolve(createScriptedBrain(setup));
     case 'heuristic':
+      return Promise.resolve(createHeuristicBrain(setup));
     case 'anthropic':
     case 'openai-compatible':
     case 'ollama':
     case 'claude-agent':
-      return Promise.reject(new BrainError('unavailable', `the ${kind} brain is not part of this build yet; use --brain scripted with a script file`));
+      return Promise.reject(new BrainError('unavailable', `the ${kind} brain is not part of this build yet; use the default heuristic brain (omit --brain)`));
     default:
       return Promise.reject(new BrainError('unknown_brain', `unknown brain ${JSON.stringify(kind)}; choose one of ${BRAIN_KINDS.join(', ')}`));
   }

@@ -14,6 +14,7 @@ export interface TurnContextInput {
   workspace: string;
   inbox: Message[];
   currentTaskId: string | null;
+  metadata: Record<string, unknown>;
 }
 
 /** Relevant memory: what the inbox (or, when quiet, the goal) is about, then the most important items. */
@@ -47,7 +48,7 @@ export async function buildTurnContext(input: TurnContextInput): Promise<TurnCon
   }
   const open = await store.listTasks({ state: 'open' });
   return {
-    instance: { id: self, role: input.role, iteration: input.iteration },
+    instance: { id: self, role: input.role, iteration: input.iteration, metadata: input.metadata },
     goal: input.goal,
     workspace: input.workspace,
     inbox: input.inbox,

@@ -53,6 +53,7 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
   const leaseMs = options.leaseMs ?? 60_000;
   const registered = await store.register({ id, role: options.role, pid: process.pid, status: 'starting', metadata: { brain: brain.name } });
   let iteration = registered.iteration;
+  let metadata: Record<string, unknown> = { ...registered.metadata };
   let cursor = await store.getCursor(`inbox:${id}`);
   let status: InstanceStatus = 'starting';
   const currentTask = { id: null as string | null };
@@ -99,7 +100,7 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
       const started = performance.now();
       await setStatus('thinking', batch.length > 0 ? `reading ${batch.length} message(s)` : 'thinking');
       const context = await buildTurnContext({
-        store, self: id, role: options.role, iteration, goal: options.goal, workspace: options.workspace, inbox: batch, currentTaskId: currentTask.id,
+        store, self: id, role: options.role, iteration, goal: options.goal, workspace: options.workspace, inbox: batch, currentTaskId: currentTask.id, metadata,
       });
       const tools = createToolBox({
         tools: options.tools ?? ALL_TOOLS, store, self: id, role: options.role, signal: stop, currentTask, leaseMs,
@@ -117,6 +118,10 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
       idle = outcome.idle;
       lastTurn = { summary: outcome.summary.slice(0, 500), tools: tools.calls.length, ms: Math.round(performance.now() - started) };
       // Iteration first, then the cursor: a crash between the two re-handles a batch rather than losing one.
+      if (outcome.metadata !== undefined) {
+        metadata = { ...metadata, ...outcome.metadata };
+        await store.heartbeat(id, { metadata: outcome.metadata });
+      }
       await setStatus(idle ? 'idle' : 'waiting', outcome.summary);
       if (batch.length > 0) {
         cursor = highestSeq(batch, cursor);

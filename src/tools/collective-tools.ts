@@ -134,6 +134,7 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
     name: 'propose',
     description: 'Open a vote among the instances: options, rule, quorum and how long it stays open.',
     input: z.strictObject({
+      id: idSchema.optional(),
       title: titleSchema,
       detail: textSchema.optional(),
       options: z.array(z.string().min(1).max(500)).min(2).max(20),
@@ -142,7 +143,10 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
       openForMs: z.number().int().min(1000).max(24 * 3600 * 1000).optional(),
     }),
     run: async (input, env) => {
+      const existing = input.id === undefined ? null : await env.store.getProposal(input.id);
+      if (existing !== null) return existing;
       const proposal = await env.store.openProposal({
+        ...(input.id === undefined ? {} : { id: input.id }),
         title: input.title,
         detail: input.detail ?? '',
         options: input.options,

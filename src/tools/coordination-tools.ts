@@ -2,7 +2,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { COORDINATOR_LEASE } from '../collective/roles.js';
 import { runPaths } from '../instance/run-paths.js';
-import { contentSchema, idSchema, optionSchema, roleSchema, tagSchema, taskStateSchema, textSchema, titleSchema } from '../protocol/index.js';
+import { contentSchema, idSchema, memoryKindSchema, optionSchema, roleSchema, tagSchema, taskStateSchema, textSchema, titleSchema } from '../protocol/index.js';
 import { type ToolDefinition, type ToolEnvironment, defineTool } from './tool-definition.js';
 
 const MAX_REPORT_BYTES = 2 * 1024 * 1024;
@@ -56,6 +56,13 @@ export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
       if (env.currentTask.id === task.id) env.currentTask.id = null;
       return task;
     },
+  }),
+  defineTool({
+    name: 'list_memory',
+    description: 'Collective memory by recency or importance, optionally one kind (finding, synthesis, decision).',
+    input: z.strictObject({ kind: memoryKindSchema.optional(), order: z.enum(['recency', 'importance']).optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    run: (input, env) =>
+      env.store.listMemory({ order: input.order ?? 'recency', limit: input.limit ?? 50, ...(input.kind === undefined ? {} : { kinds: [input.kind] }) }),
   }),
   defineTool({
     name: 'list_proposals',
