@@ -1,8 +1,7 @@
+import { codeTokens, isCodeAnchor } from './code-anchors.js';
+
 /** Default similarity (Jaccard of word pairs) at or above which two memory texts count as the same finding. */
 export const NEAR_DUPLICATE_THRESHOLD = 0.7;
-
-/** Longest text compared, in characters: two texts that agree this far and name the same code say the same thing. */
-const MAX_COMPARED_CHARS = 20_000;
 
 /** Words that flip a statement: "input is escaped" and "input is not escaped" must never merge. */
 const NEGATIONS = new Set(['not', 'no', 'never', 'without', 'none', 'nothing', 'neither', 'nor', 'cannot', 'nobody', 'nowhere']);
@@ -17,29 +16,19 @@ export interface TextFingerprint {
   readonly negations: number;
 }
 
-/** A word, or a path / dotted name / version kept whole: `src/api/users.ts`, `req.query.name`, `1.2.3`. */
-const TOKEN = /[\p{L}\p{N}]+(?:[._/-][\p{L}\p{N}]+)*/gu;
-
-function isAnchor(token: string): boolean {
-  if (/[./_]/.test(token)) return true;
-  if (/\p{Ll}\p{Lu}/u.test(token)) return true;
-  return /\p{L}/u.test(token) && /\p{N}/u.test(token);
-}
-
 /** Splits hyphenated words ("cross-site") into words; anchors were taken before, whole. */
 function words(tokens: readonly string[]): string[] {
-  return tokens.flatMap((token) => (isAnchor(token) ? [token] : token.split('-')));
+  return tokens.flatMap((token) => (isCodeAnchor(token) ? [token] : token.split('-')));
 }
 
 /** The fingerprint of a text (NFKC, case-folded; contractions such as "isn't" count as "not"). */
 export function fingerprint(text: string): TextFingerprint {
   const normalised = text
-    .slice(0, MAX_COMPARED_CHARS)
     .normalize('NFKC')
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/n't\b/gi, ' not');
-  const tokens = normalised.match(TOKEN) ?? [];
-  const anchors = new Set(tokens.filter(isAnchor).map((token) => token.toLowerCase()));
+  const tokens = codeTokens(normalised);
+  const anchors = new Set(tokens.filter(isCodeAnchor).map((token) => token.toLowerCase()));
   const lowered = words(tokens).map((word) => word.toLowerCase());
   const shingles = new Set<string>();
   if (lowered.length === 1 && lowered[0] !== undefined) shingles.add(lowered[0]);

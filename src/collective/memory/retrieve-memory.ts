@@ -2,7 +2,9 @@ import type { MemoryItem, MemoryKind } from '../../protocol/index.js';
 import type { CollectiveStore } from '../../store/index.js';
 import { MemoryError } from './memory-error.js';
 import { NEAR_DUPLICATE_THRESHOLD, type TextFingerprint, fingerprint, fingerprintSimilarity } from './near-duplicate.js';
-import { focusQuery } from './query-terms.js';
+import { codeAnchors } from './code-anchors.js';
+import { relatedAnchors } from './expand-query.js';
+import { MAX_QUERY_CHARS, focusQuery } from './query-terms.js';
 
 /** How much each component counts in a memory's score (each component is 0..1). */
 export interface RetrievalWeights {
@@ -56,6 +58,7 @@ interface Settings {
   weights: RetrievalWeights;
   halfLifeMs: number;
   candidatePool: number;
+  expand: boolean;
 }
 
 function invalid(message: string): MemoryError {
@@ -82,7 +85,7 @@ function settingsOf(options: RetrieveOptions): Settings {
   if (!Number.isFinite(now)) throw invalid(`now must be a finite time in ms, got ${now}`);
   const halfLifeMs = options.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
   if (!Number.isFinite(halfLifeMs) || halfLifeMs <= 0) throw invalid(`halfLifeMs must be a positive number, got ${halfLifeMs}`);
-  return { limit, now, halfLifeMs, candidatePool, weights: checkWeights(options.weights ?? DEFAULT_RETRIEVAL_WEIGHTS) };
+  return { limit, now, halfLifeMs, candidatePool, expand: (options as { expand?: boolean }).expand ?? true, weights: checkWeights(options.weights ?? DEFAULT_RETRIEVAL_WEIGHTS) };
 }
 
 /** Exponential decay: 1 for a memory made at `now` (or later), 0.5 one half-life before, toward 0 with age. */
@@ -95,11 +98,14 @@ export function recencyOf(createdAt: string, now: number, halfLifeMs: number): n
 async function gatherCandidates(store: CollectiveStore, options: RetrieveOptions, settings: Settings): Promise<Map<string, { item: MemoryItem; raw: number }>> {
   const kinds = options.kinds === undefined ? {} : { kinds: options.kinds };
   const query = focusQuery(options.query);
-  const [hits, recent, important] = await Promise.all([
+  const [firstHits, recent, important] = await Promise.all([
     query === '' ? Promise.resolve([]) : store.searchMemory(query, { limit: settings.candidatePool, ...kinds }),
     store.listMemory({ order: 'recency', limit: settings.limit, ...kinds }),
     store.listMemory({ order: 'importance', limit: settings.limit, ...kinds }),
   ]);
+  let hits = firstHits;
+  const related = settings.expand ? relatedAnchors(codeAnchors(options.query.slice(0, MAX_QUERY_CHARS)), firstHits.map((hit) => hit.item.content)) : [];
+  if (related.length > 0) hits = await store.searchMemory(focusQuery(`${related.join(' ')} ${query}`), { limit: settings.candidatePool, ...kinds });
   const candidates = new Map<string, { item: MemoryItem; raw: number }>();
   for (const hit of hits) if (!candidates.has(hit.item.id)) candidates.set(hit.item.id, { item: hit.item, raw: hit.relevance });
   for (const item of [...recent, ...important]) if (!candidates.has(item.id)) candidates.set(item.id, { item, raw: 0 });
