@@ -110,7 +110,8 @@ async function advanceStages(scope: TurnScope, proposals: readonly Proposal[], t
   const unfinished = tasks.some((task) => task.state === 'open' || task.state === 'claimed');
   const goals = proposals.filter((proposal) => proposal.id.startsWith('prop_goal_met_'));
   const goalOpen = goals.some((proposal) => proposal.state === 'open' || !scope.state.announced.has(proposal.id));
-  if (byId.get(IDS.reportTask)?.state === 'done' && !unfinished && !goalOpen && goals.length < scope.options.maxGoalVotes) {
+  const goalReached = goals.some((proposal) => proposal.outcome?.winner === 'yes');
+  if (byId.get(IDS.reportTask)?.state === 'done' && !unfinished && !goalOpen && !goalReached && goals.length < scope.options.maxGoalVotes) {
     const round = goals.length + 1;
     await act(scope.tools, 'propose', { id: IDS.goal(round), title: 'The audit is complete and report.md is written: is the goal met?', options: ['yes', 'no'], rule: 'majority', quorum: voters, openForMs: deadline });
     scope.notes.push(`opened goal vote ${round}`);
