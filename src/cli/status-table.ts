@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
+import { TRAITS, personalitySchema } from '../collective/personality.js';
 import type { InstanceRecord, InstanceStatus } from '../protocol/index.js';
 
 const STATUS_COLOURS: Record<InstanceStatus, (text: string) => string> = {
@@ -18,10 +19,17 @@ function age(timestamp: string, now: number): string {
   return seconds < 60 ? `${seconds}s` : `${Math.round(seconds / 60)}m`;
 }
 
+/** A personality as four short numbers (thoroughness/caution/simplicity/novelty), or '-'. */
+function traits(value: unknown): string {
+  const parsed = personalitySchema.safeParse(value);
+  if (!parsed.success) return '-';
+  return TRAITS.map((trait) => `${trait[0]}${Math.round(parsed.data[trait] * 100)}`).join(' ');
+}
+
 /** The instances as a terminal table (colours only when the terminal supports them). */
 export function renderInstanceTable(instances: readonly InstanceRecord[], now: number = Date.now()): string {
   const table = new Table({
-    head: ['instance', 'role', 'state', 'pid', 'task', 'iter', 'beat', 'last activity'],
+    head: ['instance', 'role', 'state', 'pid', 'task', 'iter', 'beat', 'traits', 'last activity'],
     style: { head: ['cyan'], border: ['gray'] },
   });
   for (const record of instances) {
@@ -33,6 +41,7 @@ export function renderInstanceTable(instances: readonly InstanceRecord[], now: n
       record.currentTask ?? '-',
       String(record.iteration),
       age(record.heartbeatAt, now),
+      traits(record.metadata.personality),
       record.lastActivity.replace(/\s+/g, ' ').slice(0, 48),
     ]);
   }

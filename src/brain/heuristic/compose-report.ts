@@ -1,3 +1,4 @@
+import { type Personality, TRAITS, divergence, personalitySchema } from '../../collective/personality.js';
 import { THEMES } from '../../collective/themes.js';
 import type { MemoryItem } from '../../protocol/index.js';
 import { evidenceOfText } from './audit-result.js';
@@ -47,6 +48,19 @@ export async function composeReport(scope: TurnScope): Promise<string> {
     }
     lines.push('');
   }
+  lines.push('## The collective', '');
+  const members = [...scope.context.peers, null];
+  const personalities: Personality[] = [];
+  for (const peer of members) {
+    const id = peer?.id ?? scope.self;
+    const parsed = personalitySchema.safeParse(peer === null ? scope.state.personality : peer.metadata.personality);
+    if (!parsed.success) continue;
+    personalities.push(parsed.data);
+    lines.push(`- ${id} (${peer?.role ?? scope.role}): ${TRAITS.map((trait) => `${trait} ${parsed.data[trait]}`).join(', ')}`);
+  }
+  const retried = tasks.filter((task) => task.attempts > 1);
+  lines.push(`- Personality divergence (mean pairwise distance): ${divergence(personalities)}`);
+  lines.push(`- Duplicate work: ${retried.length} of ${tasks.length} task(s) were claimed more than once (${retried.reduce((sum, task) => sum + task.attempts - 1, 0)} extra claim(s)); each was completed once.`, '');
   lines.push('## Work', '', '| task | state | owner | result |', '| --- | --- | --- | --- |');
   for (const task of tasks) lines.push(`| ${task.title.replace(/\|/g, '/')} | ${task.state} | ${task.owner ?? '-'} | ${(task.result ?? '').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 120)} |`);
   lines.push('');

@@ -5,6 +5,7 @@ import { CliError } from '../cli-error.js';
 import { openExistingRun } from '../run-directory.js';
 import { renderInstanceTable } from '../status-table.js';
 import { processAlive } from '../../orchestrator/run-lock.js';
+import { divergence, personalitySchema } from '../../collective/personality.js';
 
 export interface ReadFlags {
   runDir?: string;
@@ -32,6 +33,11 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
       memory: await store.countMemory(),
       tasks: taskCounts,
       openProposals: (await store.listProposals({ state: 'open' })).length,
+      personalityDivergence: divergence(instances.flatMap((record) => {
+        const parsed = personalitySchema.safeParse(record.metadata.personality);
+        return parsed.success ? [parsed.data] : [];
+      })),
+      duplicateClaims: tasks.reduce((sum, task) => sum + Math.max(0, task.attempts - 1), 0),
       instances,
     };
     print(flags, status, () =>
@@ -39,6 +45,7 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
         `run ${status.state} in ${status.runDirectory}${status.orchestratorPid === null ? '' : ` (orchestrator pid ${status.orchestratorPid})`}`,
         `goal: ${status.goal ?? '-'}`,
         `messages ${status.messages} · memory ${status.memory} · tasks ${TASK_STATES.map((state) => `${state} ${taskCounts[state] ?? 0}`).join(', ')} · open votes ${status.openProposals}`,
+        `personality divergence ${status.personalityDivergence} · duplicate claims ${status.duplicateClaims}`,
         renderInstanceTable(instances),
       ].join('\n'),
     );
