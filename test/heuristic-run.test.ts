@@ -127,7 +127,8 @@ describe('the heuristic brain audits a repository as a collective', () => {
         const lease = await store.getRoleLease('coordinator');
         return lease !== null && lease.term > first.lease.term ? lease : undefined;
       }), 15_000);
-    expect(Date.now() - killedAt).toBeLessThan(2000 + 1000 + 1500);
+    // One lease period (2 s) plus the polling interval (1 s); slack for a loaded test machine.
+    expect(Date.now() - killedAt).toBeLessThan(2000 + 1000 + 5000);
     expect(next.term).toBeGreaterThan(first.lease.term);
     expect(await run.exited).toBe(0);
     expect(existsSync(join(runDirectory, 'report.md'))).toBe(true);
