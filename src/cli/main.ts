@@ -127,6 +127,19 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('mcp')
+    .description('serve the collective tools over MCP (stdio) so an outside agent joins the run as an instance')
+    .requiredOption('--instance <id>', 'the instance id the agent joins as, e.g. instance_9')
+    .option('--role <role>', 'its role (default explorer)')
+    .option('-w, --workspace <dir>', 'workspace for the file tools (default: the run\'s workspace)')
+    .option('--store <spec>', 'store spec (default: the run\'s)')
+    .addOption(runDirOption())
+    .action(async (flags: { instance: string }) => {
+      const { mcpCommand } = await import('./commands/mcp-command.js');
+      setExitCode(await mcpCommand(flags));
+    });
+
+  program
     .command('export')
     .description('the whole run as one JSON document')
     .option('-o, --out <file>', 'write to a file instead of standard output')
