@@ -34,6 +34,11 @@ export class InboxQueue {
     return [...taken.filter((message) => message.from === 'human'), ...taken.filter((message) => message.from !== 'human')];
   }
 
+  /** Puts messages back at the front of the queue (e.g. those that arrived while the instance was paused). */
+  putBack(messages: readonly Message[]): void {
+    this.pending.unshift(...messages);
+  }
+
   get size(): number {
     return this.pending.length;
   }

@@ -1,4 +1,5 @@
 import { createBrain } from '../brain/create-brain.js';
+import type { GovernorSettings } from '../governor/budget.js';
 import type { Role } from '../protocol/index.js';
 import { openStore } from '../store/index.js';
 import { createFileLogger } from './instance-logger.js';
@@ -17,6 +18,7 @@ export interface InstanceProcessOptions {
   heartbeatMs?: number;
   idleCheckMs?: number;
   leaseMs?: number;
+  governor?: GovernorSettings;
 }
 
 /**
@@ -48,6 +50,8 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
       ...(options.idleCheckMs === undefined ? {} : { idleCheckMs: options.idleCheckMs }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      ...(options.governor === undefined ? {} : { governorSettings: options.governor }),
+      ...(typeof options.brainOptions.model === 'string' ? { model: options.brainOptions.model } : {}),
     });
     return 0;
   } catch (error) {

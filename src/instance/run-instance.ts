@@ -5,6 +5,8 @@ import { allowedTools } from '../collective/roles.js';
 import { ALL_TOOLS } from '../tools/all-tools.js';
 import { createToolBox } from '../tools/create-tool-box.js';
 import type { ToolDefinition } from '../tools/tool-definition.js';
+import type { GovernorSettings } from '../governor/budget.js';
+import { Governor } from '../governor/governor.js';
 import { buildTurnContext } from './build-turn-context.js';
 import { InboxQueue } from './inbox-queue.js';
 import type { Logger } from './instance-logger.js';
@@ -29,6 +31,10 @@ export interface InstanceRuntimeOptions {
   /** Longest sleep while idle before looking again (claims may have expired, peers may need help). */
   idleCheckMs?: number;
   leaseMs?: number;
+  /** Budgets and loop guards; absent → no limits. */
+  governorSettings?: GovernorSettings;
+  /** The model the brain uses (prices the tokens), when it has one. */
+  model?: string;
 }
 
 const WRITING_TOOLS = new Set(['send_message', 'share_finding', 'ask', 'answer', 'complete_task', 'fail_task', 'propose', 'vote']);
@@ -54,6 +60,7 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
   const registered = await store.register({ id, role: options.role, pid: process.pid, status: 'starting', metadata: { brain: brain.name } });
   let iteration = registered.iteration;
   let metadata: Record<string, unknown> = { ...registered.metadata };
+  const governor = options.governorSettings === undefined ? undefined : new Governor(options.governorSettings, options.model, registered.metadata.usage);
   let cursor = await store.getCursor(`inbox:${id}`);
   let status: InstanceStatus = 'starting';
   const currentTask = { id: null as string | null };
@@ -77,6 +84,39 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
     store.heartbeat(id).catch((error: unknown) => logger.warn({ event: 'heartbeat_failed', error: String(error) }, 'heartbeat failed'));
   }, heartbeatMs);
   beat.unref();
+
+  /** Pauses (nothing is killed): tells the human why and waits for "resume" or a stop; other messages wait their turn. */
+  const pauseUntilResumed = async (why: string): Promise<'resumed' | 'stopped'> => {
+    await setStatus('waiting', `paused: ${why}`);
+    logger.warn({ event: 'paused', reason: why }, `paused: ${why}`);
+    await store.publish({
+      from: id, to: 'human', type: 'question',
+      content: `${id} paused: ${why}. Reply "resume" to continue (the limit grows by its original size), or stop the run.`,
+      metadata: { governor: 'paused', reason: why },
+    });
+    const held: Message[] = [];
+    try {
+      while (!stop.aborted) {
+        await inbox.waitForMessage(30_000, stop);
+        const batch = inbox.drain();
+        if (batch.some(isStopRequest)) {
+          await store.saveCursor(`inbox:${id}`, highestSeq(batch, cursor));
+          return 'stopped';
+        }
+        const resume = batch.find((message) => message.from === 'human' && /^\s*resume\b/i.test(message.content));
+        held.push(...batch.filter((message) => message !== resume));
+        if (resume !== undefined) {
+          governor?.resume();
+          logger.info({ event: 'resumed', by: resume.id }, 'resumed by the human');
+          await store.publish({ from: id, to: 'human', type: 'answer', content: `${id} resumed.`, metadata: { governor: 'resumed', inReplyTo: resume.id } });
+          return 'resumed';
+        }
+      }
+      return 'stopped';
+    } finally {
+      inbox.putBack(held);
+    }
+  };
 
   let idle = false;
   let reason = 'stopped';
@@ -105,6 +145,7 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
       const tools = createToolBox({
         tools: options.tools ?? ALL_TOOLS, store, self: id, role: options.role, signal: stop, currentTask, leaseMs,
         workspace: options.workspace, runDirectory: options.runDirectory, allowed: allowedTools(options.role, true),
+        ...(governor === undefined ? {} : { guard: (name: string, input: unknown) => governor?.guard.check(name, input) ?? null }),
         turnKey: `${iteration}`,
         onCall: (phase, record) => {
           // Only a change of kind is written: a run of reads stays one 'tool' status, not two writes per call.
@@ -118,9 +159,11 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
       idle = outcome.idle;
       lastTurn = { summary: outcome.summary.slice(0, 500), tools: tools.calls.length, ms: Math.round(performance.now() - started) };
       // Iteration first, then the cursor: a crash between the two re-handles a batch rather than losing one.
-      if (outcome.metadata !== undefined) {
-        metadata = { ...metadata, ...outcome.metadata };
-        await store.heartbeat(id, { metadata: outcome.metadata });
+      const used = governor?.recordTurn({ ...(outcome.usage === undefined ? {} : { usage: outcome.usage }), successfulCalls: tools.calls.filter((call) => call.ok).length, inboxSize: batch.length });
+      const turnMetadata = { ...(outcome.metadata ?? {}), ...(used === undefined ? {} : { usage: { ...used } }) };
+      if (Object.keys(turnMetadata).length > 0) {
+        metadata = { ...metadata, ...turnMetadata };
+        await store.heartbeat(id, { metadata: turnMetadata });
       }
       await setStatus(idle ? 'idle' : 'waiting', outcome.summary);
       if (batch.length > 0) {
@@ -132,6 +175,15 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
       if (outcome.done === true) {
         reason = 'done';
         break;
+      }
+      const pauseReason = await governor?.pauseReason(store, id);
+      if (pauseReason !== undefined && pauseReason !== null) {
+        if ((await pauseUntilResumed(pauseReason)) === 'stopped') {
+          reason = 'stop requested while paused';
+          break;
+        }
+        idle = false;
+        continue;
       }
       const pause = outcome.nextTurnInMs ?? (idle ? undefined : options.tickMs ?? 0);
       if (pause !== undefined && pause > 0) {

@@ -20,6 +20,8 @@ export interface ToolBoxSetup extends Omit<ToolEnvironment, 'nextMessageId'> {
   turnKey: string;
   /** Tool names this caller may use (its role's permissions); absent → every tool. */
   allowed?: ReadonlySet<string>;
+  /** Loop guard: a reason to refuse a call before it runs, or null. */
+  guard?: (name: string, input: unknown) => string | null;
   /** Called before and after each call (status, logs). */
   onCall?: (phase: 'start' | 'end', record: ToolCallRecord) => void;
 }
@@ -73,6 +75,8 @@ export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: 
       if (!permitted(tool)) return finish({ ok: false, error: `the ${setup.role} role may not use ${name}` });
       const parsed = tool.input.safeParse(input);
       if (!parsed.success) return finish({ ok: false, error: `invalid input for ${name}: ${describeIssues(parsed.error).join('; ')}` });
+      const refusal = setup.guard?.(name, parsed.data) ?? null;
+      if (refusal !== null) return finish({ ok: false, error: refusal });
       setup.onCall?.('start', { tool: name, input, ok: true, ms: 0 });
       try {
         const data: unknown = await tool.run(parsed.data, environment);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { runInstanceProcess } from '../../instance/instance-process.js';
 import { instanceIdSchema, parseJsonRecord, roleSchema } from '../../protocol/index.js';
 import { DEFAULT_GOAL } from '../../orchestrator/run-config.js';
+import { governorSettingsSchema } from '../../governor/budget.js';
 import { CliError } from '../cli-error.js';
 import { defaultRunDirectory } from '../run-directory.js';
 
@@ -18,6 +19,7 @@ export interface InstanceFlags {
   heartbeatMs?: string;
   idleCheckMs?: string;
   leaseMs?: string;
+  governor?: string;
 }
 
 function optionalInt(text: string | undefined, flag: string): number | undefined {
@@ -38,6 +40,7 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
   const heartbeatMs = optionalInt(flags.heartbeatMs, '--heartbeat-ms');
   const idleCheckMs = optionalInt(flags.idleCheckMs, '--idle-check-ms');
   const leaseMs = optionalInt(flags.leaseMs, '--lease-ms');
+  const governor = flags.governor === undefined ? undefined : parseJsonRecord(governorSettingsSchema, flags.governor, '--governor');
   return runInstanceProcess({
     id: id.data,
     role: role.data,
@@ -50,5 +53,6 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
     ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
     ...(idleCheckMs === undefined ? {} : { idleCheckMs }),
     ...(leaseMs === undefined ? {} : { leaseMs }),
+    ...(governor === undefined ? {} : { governor }),
   });
 }
