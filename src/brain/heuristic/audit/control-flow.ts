@@ -1,4 +1,4 @@
-import { scanLines } from './scan-lines.js';
+import { codeLines } from './scan-lines.js';
 import type { SourceFile } from './source-file.js';
 import { usesBraces } from './source-language.js';
 
@@ -93,7 +93,7 @@ function pythonFlow(codes: readonly string[]): LineFlow[] {
 
 /** Per-line decisions and control-block nesting for brace languages and Python; empty flow for other languages. */
 export function analyzeControlFlow(file: SourceFile): LineFlow[] {
-  const codes = scanLines(file).map((line) => line.code);
+  const codes = codeLines(file);
   if (file.language === 'py') return pythonFlow(codes);
   if (!usesBraces(file.language)) return codes.map(() => ({ decisions: 0, peak: 0, header: null }));
   return braceFlow(codes, file.language === 'rs' ? RUST_DECISIONS : BRACE_DECISIONS);

@@ -1,13 +1,24 @@
 import { createHash } from 'node:crypto';
-import { compareText, evidenceReference, scaledSeverity, type AuditFinding } from './audit-finding.js';
+import {
+  clampSeverity,
+  compareFindings,
+  compareText,
+  evidenceReference,
+  scaledSeverity,
+  type AuditFinding,
+} from './audit-finding.js';
 import { significantLines, type SignificantLine } from './significant-lines.js';
 import type { SourceFile } from './source-file.js';
 import { isTestPath } from './test-path.js';
 
 /** Blocks shorter than this many significant lines are not reported as duplicates. */
 export const MIN_DUPLICATE_LINES = 6;
-/** Most duplicate pairs reported (largest first), so generated look-alike code cannot flood the report. */
-export const MAX_DUPLICATION_FINDINGS = 200;
+/** Most duplicated blocks reported (most severe first), so generated look-alike code cannot flood the report. */
+export const MAX_DUPLICATION_FINDINGS = 100;
+/** Most copies cited as evidence for one duplicated block. */
+const MAX_COPIES_CITED = 10;
+/** Duplication among tests only (set-up, fixtures) matters less than in shipped code. */
+const TEST_WEIGHT = 0.7;
 /** A window seen in more places than this is boilerplate; only its first occurrences are paired. */
 const MAX_WINDOW_OCCURRENCES = 10;
 
@@ -42,23 +53,51 @@ function indexFiles(files: readonly SourceFile[]): Indexed[] {
   });
 }
 
-function windowOccurrences(indexed: readonly Indexed[]): Map<string, Array<{ file: Indexed; start: number }>> {
-  const windows = new Map<string, Array<{ file: Indexed; start: number }>>();
+const HASH_MODULUS = 1 << 26;
+
+/**
+ * Numeric keys for every window of {@link MIN_DUPLICATE_LINES} line ids: two independent 26-bit polynomial hashes
+ * packed into one safe integer (collisions are ruled out later by comparing the ids themselves).
+ */
+function windowKeys(ids: Int32Array): Float64Array {
+  const keys = new Float64Array(Math.max(0, ids.length - MIN_DUPLICATE_LINES + 1));
+  for (let start = 0; start < keys.length; start += 1) {
+    let first = 0;
+    let second = 0;
+    for (let offset = 0; offset < MIN_DUPLICATE_LINES; offset += 1) {
+      const id = ids[start + offset] ?? 0;
+      first = (first * 1_000_003 + id + 1) % HASH_MODULUS;
+      second = (second * 998_244 + id + 7) % HASH_MODULUS;
+    }
+    keys[start] = first * HASH_MODULUS + second;
+  }
+  return keys;
+}
+
+function windowOccurrences(indexed: readonly Indexed[]): Map<number, Array<{ file: Indexed; start: number }>> {
+  const windows = new Map<number, Array<{ file: Indexed; start: number }>>();
   for (const file of indexed) {
-    for (let start = 0; start + MIN_DUPLICATE_LINES <= file.ids.length; start += 1) {
-      const key = file.ids.subarray(start, start + MIN_DUPLICATE_LINES).join(',');
+    windowKeys(file.ids).forEach((key, start) => {
       const occurrences = windows.get(key);
       if (occurrences === undefined) windows.set(key, [{ file, start }]);
       else if (occurrences.length < MAX_WINDOW_OCCURRENCES) occurrences.push({ file, start });
-    }
+    });
   }
   return windows;
+}
+
+function sameWindow(left: Indexed, leftStart: number, right: Indexed, rightStart: number): boolean {
+  for (let offset = 0; offset < MIN_DUPLICATE_LINES; offset += 1) {
+    if (left.ids[leftStart + offset] !== right.ids[rightStart + offset]) return false;
+  }
+  return true;
 }
 
 /** Extends a matching window to the whole block; null when it is the tail of a longer block or overlaps itself. */
 function maximalBlock(left: Indexed, leftStart: number, right: Indexed, rightStart: number): Block | null {
   const sameFile = left === right;
   if (sameFile && rightStart < leftStart + MIN_DUPLICATE_LINES) return null;
+  if (!sameWindow(left, leftStart, right, rightStart)) return null;
   if (leftStart > 0 && rightStart > 0 && left.ids[leftStart - 1] === right.ids[rightStart - 1]) return null;
   let length = MIN_DUPLICATE_LINES;
   while (
@@ -72,35 +111,68 @@ function maximalBlock(left: Indexed, leftStart: number, right: Indexed, rightSta
   return { left, right, leftStart, rightStart, length };
 }
 
-function lineRange(file: Indexed, start: number, length: number): { first: number; last: number } {
-  return { first: file.lines[start]?.line ?? 1, last: file.lines[start + length - 1]?.line ?? 1 };
+interface Copy {
+  path: string;
+  first: number;
+  last: number;
 }
 
-function toFinding(block: Block): AuditFinding {
-  const left = lineRange(block.left, block.leftStart, block.length);
-  const right = lineRange(block.right, block.rightStart, block.length);
-  const text = block.left.lines.slice(block.leftStart, block.leftStart + block.length).map((line) => line.text);
-  const digest = createHash('sha1').update(text.join('\n')).digest('hex').slice(0, 12);
-  const bothTests = isTestPath(block.left.path) && isTestPath(block.right.path);
-  const severity = scaledSeverity(block.length, MIN_DUPLICATE_LINES, { base: 0.25, perDoubling: 0.15, maximum: 0.8 });
-  const where = `${block.left.path}:${left.first}-${left.last} and ${block.right.path}:${right.first}-${right.last}`;
+interface CloneGroup {
+  digest: string;
+  text: string[];
+  copies: Map<string, Copy>;
+}
+
+function copyOf(file: Indexed, start: number, length: number): Copy {
+  return { path: file.path, first: file.lines[start]?.line ?? 1, last: file.lines[start + length - 1]?.line ?? 1 };
+}
+
+/** Merges pairs with the same content into one group per duplicated block, so N copies make one finding. */
+function groupBlocks(blocks: readonly Block[]): CloneGroup[] {
+  const groups = new Map<string, CloneGroup>();
+  for (const block of blocks) {
+    const text = block.left.lines.slice(block.leftStart, block.leftStart + block.length).map((line) => line.text);
+    const digest = createHash('sha1').update(text.join('\n')).digest('hex').slice(0, 12);
+    const group = groups.get(digest) ?? { digest, text, copies: new Map<string, Copy>() };
+    for (const copy of [copyOf(block.left, block.leftStart, block.length), copyOf(block.right, block.rightStart, block.length)]) {
+      group.copies.set(`${copy.path}:${copy.first}`, copy);
+    }
+    groups.set(digest, group);
+  }
+  return [...groups.values()];
+}
+
+function toFinding(group: CloneGroup): AuditFinding {
+  const copies = [...group.copies.values()].sort((left, right) => compareText(left.path, right.path) || left.first - right.first);
+  const [first, second] = copies;
+  const length = group.text.length;
+  const allTests = copies.every((copy) => isTestPath(copy.path));
+  const base = scaledSeverity(length, MIN_DUPLICATE_LINES, { base: 0.25, perDoubling: 0.15, maximum: 0.8 });
+  const severity = clampSeverity((base + Math.min(0.15, 0.05 * (copies.length - 2))) * (allTests ? TEST_WEIGHT : 1));
+  const where = copies.map((copy) => `${copy.path}:${copy.first}-${copy.last}`);
+  const more = where.length > 6 ? ` and ${where.length - 6} more` : '';
+  const title =
+    copies.length === 2
+      ? `${first?.path ?? ''}: ${length} lines duplicated in ${second?.path ?? ''}:${second?.first ?? 0}`
+      : `${first?.path ?? ''}: ${length} lines repeated in ${copies.length} places`;
   return {
     category: 'duplication',
-    severity: bothTests ? Math.round(severity * 70) / 100 : severity,
-    title: `${block.left.path}: ${block.length} lines duplicated in ${block.right.path}:${right.first}`,
+    severity,
+    title,
     detail:
-      `The same ${block.length} lines of code appear at ${where} (starting "${text[0]?.slice(0, 60) ?? ''}"). ` +
-      'Copies drift apart: a fix applied to one is missed in the other. Extract the shared block into one ' +
-      'function both places call.',
-    evidence: [evidenceReference(block.left.path, left.first), evidenceReference(block.right.path, right.first)],
-    path: block.left.path,
-    key: `duplication:${block.left.path}:${block.right.path}:${digest}`,
+      `The same ${length} lines of code appear at ${where.slice(0, 6).join(', ')}${more} ` +
+      `(starting "${group.text[0]?.slice(0, 60) ?? ''}"). Copies drift apart: a fix applied to one is missed in ` +
+      'the others. Extract the shared block into one function (or table) every place uses.',
+    evidence: copies.slice(0, MAX_COPIES_CITED).map((copy) => evidenceReference(copy.path, copy.first)),
+    path: first?.path ?? '',
+    key: `duplication:${first?.path ?? ''}:${group.digest}`,
   };
 }
 
 /**
- * Pairs of code blocks of at least {@link MIN_DUPLICATE_LINES} identical normalised significant lines (hashed
- * windows, extended to the whole block), each pair once; evidence is the first line of each copy.
+ * Code blocks of at least {@link MIN_DUPLICATE_LINES} identical normalised significant lines found in two or more
+ * places (hashed windows, extended to the whole block). One finding per duplicated block; evidence is the first
+ * line of each copy (a pair gives both locations).
  */
 export function duplicationFindings(files: readonly SourceFile[]): AuditFinding[] {
   const blocks: Block[] = [];
@@ -115,9 +187,8 @@ export function duplicationFindings(files: readonly SourceFile[]): AuditFinding[
       }
     }
   }
-  const findings = blocks.map(toFinding);
-  const unique = new Map(findings.map((finding) => [finding.key, finding]));
-  return [...unique.values()]
-    .sort((left, right) => right.severity - left.severity || compareText(left.key, right.key))
+  return groupBlocks(blocks)
+    .map(toFinding)
+    .sort(compareFindings)
     .slice(0, MAX_DUPLICATION_FINDINGS);
 }

@@ -7,60 +7,61 @@ export const MAX_CYCLES = 100;
 /** Bound on search steps, keeping the worst case (dense graphs have exponentially many cycles) fast. */
 const MAX_SEARCH_STEPS = 200_000;
 
-/** Strongly connected components with at least two nodes (Tarjan, iterative), each sorted, in order of their first node. */
-export function stronglyConnectedComponents(graph: ReadonlyMap<string, readonly string[]>): string[][] {
-  const index = new Map<string, number>();
-  const lowLink = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const components: string[][] = [];
-  let counter = 0;
-  const nodes = [...graph.keys()].sort(compareText);
-  for (const root of nodes) {
-    if (index.has(root)) continue;
-    const work: Array<{ node: string; next: number }> = [{ node: root, next: 0 }];
-    index.set(root, counter);
-    lowLink.set(root, counter);
-    counter += 1;
-    stack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const frame = work.at(-1);
-      if (frame === undefined) break;
-      const targets = graph.get(frame.node) ?? [];
-      const target = targets[frame.next];
+/** Tarjan's algorithm with an explicit work stack, so a long import chain cannot overflow the call stack. */
+class TarjanSearch {
+  private readonly index = new Map<string, number>();
+  private readonly lowLink = new Map<string, number>();
+  private readonly onStack = new Set<string>();
+  private readonly stack: string[] = [];
+  private readonly work: Array<{ node: string; next: number }> = [];
+  readonly components: string[][] = [];
+
+  constructor(private readonly graph: ReadonlyMap<string, readonly string[]>) {}
+
+  run(root: string): void {
+    if (this.index.has(root)) return;
+    this.enter(root);
+    for (let frame = this.work.at(-1); frame !== undefined; frame = this.work.at(-1)) {
+      const target = (this.graph.get(frame.node) ?? [])[frame.next];
       frame.next += 1;
-      if (target !== undefined) {
-        if (!index.has(target)) {
-          index.set(target, counter);
-          lowLink.set(target, counter);
-          counter += 1;
-          stack.push(target);
-          onStack.add(target);
-          work.push({ node: target, next: 0 });
-        } else if (onStack.has(target)) {
-          lowLink.set(frame.node, Math.min(lowLink.get(frame.node) ?? 0, index.get(target) ?? 0));
-        }
-        continue;
-      }
-      work.pop();
-      const parent = work.at(-1);
-      if (parent !== undefined) {
-        lowLink.set(parent.node, Math.min(lowLink.get(parent.node) ?? 0, lowLink.get(frame.node) ?? 0));
-      }
-      if (lowLink.get(frame.node) !== index.get(frame.node)) continue;
-      const component: string[] = [];
-      let member: string | undefined;
-      do {
-        member = stack.pop();
-        if (member === undefined) break;
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== frame.node);
-      if (component.length > 1) components.push(component.sort(compareText));
+      if (target === undefined) this.leave(frame.node);
+      else if (!this.index.has(target)) this.enter(target);
+      else if (this.onStack.has(target)) this.lower(frame.node, this.index.get(target) ?? 0);
     }
   }
-  return components.sort((left, right) => compareText(left[0] ?? '', right[0] ?? ''));
+
+  private enter(node: string): void {
+    this.index.set(node, this.index.size);
+    this.lowLink.set(node, this.index.size - 1);
+    this.stack.push(node);
+    this.onStack.add(node);
+    this.work.push({ node, next: 0 });
+  }
+
+  private lower(node: string, value: number): void {
+    this.lowLink.set(node, Math.min(this.lowLink.get(node) ?? 0, value));
+  }
+
+  private leave(node: string): void {
+    this.work.pop();
+    const parent = this.work.at(-1);
+    if (parent !== undefined) this.lower(parent.node, this.lowLink.get(node) ?? 0);
+    if (this.lowLink.get(node) !== this.index.get(node)) return;
+    const component: string[] = [];
+    for (let member = this.stack.pop(); member !== undefined; member = this.stack.pop()) {
+      this.onStack.delete(member);
+      component.push(member);
+      if (member === node) break;
+    }
+    if (component.length > 1) this.components.push(component.sort(compareText));
+  }
+}
+
+/** Strongly connected components with at least two nodes, each sorted, in order of their first node. */
+export function stronglyConnectedComponents(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const search = new TarjanSearch(graph);
+  for (const root of [...graph.keys()].sort(compareText)) search.run(root);
+  return search.components.sort((left, right) => compareText(left[0] ?? '', right[0] ?? ''));
 }
 
 /**

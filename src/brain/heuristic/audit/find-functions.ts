@@ -1,4 +1,5 @@
-import { scanLines } from './scan-lines.js';
+import { HEADER_LOOKAHEAD_LINES, findBodyEnd, findBodyStart, type Header } from './function-body.js';
+import { codeLines } from './scan-lines.js';
 import type { SourceFile } from './source-file.js';
 import { usesBraces, type SourceLanguage } from './source-language.js';
 
@@ -11,22 +12,11 @@ export interface FunctionSpan {
   end: number;
 }
 
-/** How far below a header the body's `{` may open (multi-line parameter lists). */
-const HEADER_LOOKAHEAD_LINES = 12;
-
 const KEYWORDS: ReadonlySet<string> = new Set([
   'if', 'for', 'while', 'switch', 'catch', 'return', 'function', 'await', 'typeof', 'new', 'super', 'else',
   'do', 'try', 'with', 'delete', 'void', 'throw', 'case', 'sizeof', 'yield', 'import', 'export', 'match', 'loop',
   'in', 'of', 'instanceof', 'using', 'lock', 'foreach', 'synchronized', 'defer', 'go', 'select', 'elif',
 ]);
-
-type HeaderKind = 'function' | 'method' | 'arrow';
-interface Header {
-  name: string;
-  kind: HeaderKind;
-  /** Column where the body search starts (the parameter list, or right after `=` for arrows). */
-  column: number;
-}
 
 const SCRIPT_FUNCTION = /\bfunction\b\s*\*?\s*([A-Za-z_$][\w$]*)?\s*(?:<[^>]*>)?\s*\(/;
 const SCRIPT_FUNCTION_OWNER = /(?:\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=|([A-Za-z_$][\w$]*)\s*:)\s*(?:async\s+)?function\b/;
@@ -34,13 +24,20 @@ const SCRIPT_ARROW = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*
 const SCRIPT_METHOD = /^\s*(?:(?:public|private|protected|static|async|readonly|override|abstract|declare|get|set)\s+)*\*?\s*(#?[A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\(/;
 const GO_FUNCTION = /^\s*func\s*(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?\(/;
 const RUST_FUNCTION = /\bfn\s+([A-Za-z_]\w*)\s*(?:<[^>]*>\s*)?\(/;
+/** GNU style C: the return type on the line above, the name at column 0. */
+const C_NAME_AT_COLUMN_ZERO = /^([A-Za-z_]\w*)\s*\(/;
 const C_LIKE_FUNCTION = /^\s*(?:(?:[\w$<>[\],.?*&~]+\s+)+[*&]*\s*([A-Za-z_$~][\w$~]*)|([A-Za-z_]\w*::~?[A-Za-z_]\w*))\s*\(/;
 
 function headerAt(code: string, language: SourceLanguage): Header | null {
   if (!code.includes('(') && !code.includes('=>')) return null;
-  if (language === 'ts' || language === 'js') return scriptHeader(code);
+  return language === 'ts' || language === 'js' ? scriptHeader(code) : compiledHeader(code, language);
+}
+
+/** Go `func`, Rust `fn`, and C-like `type name(...)` definitions. */
+function compiledHeader(code: string, language: SourceLanguage): Header | null {
   const pattern = language === 'go' ? GO_FUNCTION : language === 'rs' ? RUST_FUNCTION : C_LIKE_FUNCTION;
-  const match = pattern.exec(code);
+  const columnZero = language === 'c' || language === 'cpp' ? C_NAME_AT_COLUMN_ZERO : null;
+  const match = pattern.exec(code) ?? columnZero?.exec(code) ?? null;
   const name = match?.[1] ?? match?.[2];
   if (match === null || name === undefined || KEYWORDS.has(name)) return null;
   if (language !== 'go' && language !== 'rs' && /^\s*(?:return|new|else|throw|case|delete|await)\b/.test(code)) return null;
@@ -59,61 +56,12 @@ function scriptHeader(code: string): Header | null {
   if (arrow?.[1] !== undefined) {
     return { name: arrow[1], kind: 'arrow', column: code.indexOf('=', arrow.index + arrow[0].indexOf(arrow[1])) + 1 };
   }
-  const method = SCRIPT_METHOD.exec(code);
+  // A statement ending in `;` is a call or a declaration, never a method header: skip the body search.
+  const method = code.trimEnd().endsWith(';') ? null : SCRIPT_METHOD.exec(code);
   if (method?.[1] !== undefined && !KEYWORDS.has(method[1])) {
     return { name: method[1], kind: 'method', column: method.index + method[0].length - 1 };
   }
   return null;
-}
-
-/** Finds the `{` that opens the body after a header, or null when the header is a call, a type, or an expression. */
-function findBodyStart(codes: readonly string[], line: number, header: Header): { line: number; column: number } | null {
-  let depth = 0;
-  let seenParameters = false;
-  let seenArrow = false;
-  let trailer = '';
-  const lastLine = Math.min(codes.length - 1, line + HEADER_LOOKAHEAD_LINES);
-  for (let index = line; index <= lastLine; index += 1) {
-    const code = codes[index] ?? '';
-    for (let column = index === line ? header.column : 0; column < code.length; column += 1) {
-      const character = code[column];
-      if (character === '(' || character === '[') depth += 1;
-      else if (character === ')' || character === ']') {
-        depth -= 1;
-        if (depth < 0) return null;
-        if (depth === 0) seenParameters = true;
-      } else if (depth === 0 && character === ';') return null;
-      else if (depth === 0 && character === '=' && code[column + 1] === '>') {
-        const rest = code.slice(column + 2).trimStart();
-        if (header.kind === 'arrow' && rest !== '' && !rest.startsWith('{')) return null;
-        seenArrow = true;
-        column += 1;
-      } else if (depth === 0 && character === '{') {
-        if (header.kind === 'arrow' ? !seenArrow : !seenParameters) return null;
-        if (header.kind === 'method' && !/^\s*(?::[^;=]*)?\s*$/.test(trailer)) return null;
-        return { line: index, column };
-      } else if (depth === 0 && seenParameters) trailer += character;
-    }
-    if (seenParameters) trailer += ' ';
-  }
-  return null;
-}
-
-/** Follows braces from the body's `{` to the line of its matching `}`; -1 if the file ends first. */
-function findBodyEnd(codes: readonly string[], start: { line: number; column: number }): number {
-  let depth = 0;
-  for (let index = start.line; index < codes.length; index += 1) {
-    const code = codes[index] ?? '';
-    for (let column = index === start.line ? start.column : 0; column < code.length; column += 1) {
-      const character = code[column];
-      if (character === '{') depth += 1;
-      else if (character === '}') {
-        depth -= 1;
-        if (depth === 0) return index;
-      }
-    }
-  }
-  return -1;
 }
 
 function braceFunctions(codes: readonly string[], language: SourceLanguage): FunctionSpan[] {
@@ -121,7 +69,7 @@ function braceFunctions(codes: readonly string[], language: SourceLanguage): Fun
   codes.forEach((code, line) => {
     const header = headerAt(code, language);
     if (header === null) return;
-    const body = findBodyStart(codes, line, header);
+    const body = findBodyStart(codes, line, header, language);
     if (body === null) return;
     const end = findBodyEnd(codes, body);
     if (end >= 0) spans.push({ name: header.name, start: line, end });
@@ -131,6 +79,18 @@ function braceFunctions(codes: readonly string[], language: SourceLanguage): Fun
 
 function indentOf(line: string): number {
   return line.length - line.trimStart().length;
+}
+
+/** The last line indented deeper than `indent` after `header` (Python blocks); `header` itself when none is. */
+function indentedBlockEnd(codes: readonly string[], header: number, indent: number): number {
+  let end = header;
+  for (let next = header + 1; next < codes.length; next += 1) {
+    const text = codes[next] ?? '';
+    if (text.trim() === '') continue;
+    if (indentOf(text) <= indent) break;
+    end = next;
+  }
+  return end;
 }
 
 function pythonFunctions(codes: readonly string[]): FunctionSpan[] {
@@ -152,14 +112,7 @@ function pythonFunctions(codes: readonly string[]): FunctionSpan[] {
       spans.push({ name: match[2], start: line, end: index });
       return;
     }
-    let end = index;
-    for (let next = index + 1; next < codes.length; next += 1) {
-      const text = codes[next] ?? '';
-      if (text.trim() === '') continue;
-      if (indentOf(text) <= indent) break;
-      end = next;
-    }
-    spans.push({ name: match[2], start: line, end });
+    spans.push({ name: match[2], start: line, end: indentedBlockEnd(codes, index, indent) });
   });
   return spans;
 }
@@ -180,11 +133,69 @@ function rubyFunctions(codes: readonly string[]): FunctionSpan[] {
   return spans;
 }
 
-/** Finds named functions, methods and const-assigned arrows (JS/TS), `def` (Python, Ruby), `func`/`fn` and C-like definitions; ordered by start line. */
-export function findFunctions(file: SourceFile): FunctionSpan[] {
-  const codes = scanLines(file).map((line) => line.code);
-  if (file.language === 'py') return pythonFunctions(codes);
+const BRACE_CLASS = /\b(?:class|struct|interface|impl|trait|enum|object)\s+([A-Za-z_$][\w$]*)/;
+
+/** Classes (and Rust impls, Java interfaces...) with their body range, so methods can be named `Class.method`. */
+function braceClasses(codes: readonly string[]): FunctionSpan[] {
+  const spans: FunctionSpan[] = [];
+  codes.forEach((code, line) => {
+    const match = BRACE_CLASS.exec(code);
+    if (match?.[1] === undefined) return;
+    for (let index = line; index < Math.min(codes.length, line + HEADER_LOOKAHEAD_LINES); index += 1) {
+      const text = codes[index] ?? '';
+      const from = index === line ? match.index : 0;
+      const column = text.indexOf('{', from);
+      const semicolon = text.indexOf(';', from);
+      if (semicolon >= 0 && (column < 0 || semicolon < column)) return;
+      if (column < 0) continue;
+      const end = findBodyEnd(codes, { line: index, column });
+      if (end >= 0) spans.push({ name: match[1], start: line, end });
+      return;
+    }
+  });
+  return spans;
+}
+
+function pythonClasses(codes: readonly string[]): FunctionSpan[] {
+  const spans: FunctionSpan[] = [];
+  codes.forEach((code, line) => {
+    const match = /^(\s*)class\s+([A-Za-z_]\w*)/.exec(code);
+    if (match?.[2] === undefined) return;
+    spans.push({ name: match[2], start: line, end: indentedBlockEnd(codes, line, match[1]?.length ?? 0) });
+  });
+  return spans;
+}
+
+/** Prefixes each function with the innermost class whose body holds it: `_parse` → `ZodString._parse`. */
+function qualify(functions: readonly FunctionSpan[], classes: readonly FunctionSpan[]): FunctionSpan[] {
+  return functions.map((span) => {
+    let owner: FunctionSpan | undefined;
+    for (const candidate of classes) {
+      if (candidate.start >= span.start || candidate.end < span.end) continue;
+      if (owner === undefined || candidate.start > owner.start) owner = candidate;
+    }
+    return owner === undefined ? span : { ...span, name: `${owner.name}.${span.name}` };
+  });
+}
+
+/**
+ * Finds named functions, methods and const-assigned arrows (JS/TS), `def` (Python, Ruby), `func`/`fn` and C-like
+ * definitions; methods are named `Class.method`. Ordered by start line; computed once per SourceFile object.
+ */
+export function findFunctions(file: SourceFile): readonly FunctionSpan[] {
+  const cached = found.get(file);
+  if (cached !== undefined) return cached;
+  const spans = functionsOf(file);
+  found.set(file, spans);
+  return spans;
+}
+
+const found = new WeakMap<SourceFile, readonly FunctionSpan[]>();
+
+function functionsOf(file: SourceFile): FunctionSpan[] {
+  const codes = codeLines(file);
+  if (file.language === 'py') return qualify(pythonFunctions(codes), pythonClasses(codes));
   if (file.language === 'rb') return rubyFunctions(codes);
   if (!usesBraces(file.language)) return [];
-  return braceFunctions(codes, file.language);
+  return qualify(braceFunctions(codes, file.language), braceClasses(codes));
 }

@@ -5,8 +5,8 @@ import type { SourceFile } from './source-file.js';
 
 /** A function longer than this many lines (header to closing line) is reported as `long_function`. */
 export const LONG_FUNCTION_LINES = 60;
-/** A function with at least this many decision points of its own is reported as `complexity`. */
-export const COMPLEX_FUNCTION_DECISIONS = 15;
+/** A function with at least this many decision points of its own is reported as `complexity` (ESLint's default `complexity` limit is 20). */
+export const COMPLEX_FUNCTION_DECISIONS = 20;
 /** Control blocks nested this deep inside one function are reported as `complexity`. */
 export const DEEP_NESTING_LEVEL = 5;
 /** Most branch lines cited as evidence for one complex function. */

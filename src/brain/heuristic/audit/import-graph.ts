@@ -14,7 +14,7 @@ const SOURCE_FOR_OUTPUT: Readonly<Record<string, readonly string[]>> = {
   '.cjs': ['.cts'],
 };
 /** Folders tried as roots for absolute Python imports (`import pkg.module`). */
-const PYTHON_ROOTS = ['', 'src/', 'lib/'] as const;
+const PYTHON_ROOTS = ['', 'src', 'lib'] as const;
 
 function firstExisting(candidates: readonly string[], known: ReadonlySet<string>): string | null {
   return candidates.find((candidate) => known.has(candidate)) ?? null;

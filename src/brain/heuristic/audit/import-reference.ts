@@ -1,4 +1,7 @@
-/** How an import binds at run time: `static` loads with the module, `type` vanishes, `lazy` loads later (dynamic import, Python import inside a block). */
+/**
+ * How an import binds at run time: `static` loads with the module, `type` vanishes, `lazy` loads later (dynamic
+ * import, Python import inside a block).
+ */
 export type ImportKind = 'static' | 'type' | 'lazy';
 
 /** One import statement's target as written, with where it sits. */

@@ -6,17 +6,18 @@ import type { SourceFile } from './source-file.js';
 /** Comment markers that flag unfinished or knowingly wrong code; FIXME, HACK and XXX weigh more than TODO. */
 export const WORK_MARKERS = ['TODO', 'FIXME', 'HACK', 'XXX'] as const;
 
-/** A marker opening the comment (`// TODO fix`, `# FIXME`) or followed by `:`/`(` (`... TODO(ana): ...`). */
-const MARKER = /(?:^[\s*/#!-]*|\s)(TODO|FIXME|HACK|XXX)(?=\s*[:(]|\s|$)/;
+/** A marker opening the comment, or a marker word followed by a colon (optionally with an owner in parentheses). */
+const LEADING_MARKER = /^[\s*/#!-]*(TODO|FIXME|HACK|XXX)\b/;
+const LABELLED_MARKER = /\b(TODO|FIXME|HACK|XXX)(?:\([^)]*\))?:/;
 const MARKER_TEXT_LENGTH = 80;
 
 /** One `todo` finding per file listing every comment with a TODO/FIXME/HACK/XXX marker (evidence = those lines). */
 export function markerFindings(file: SourceFile): AuditFinding[] {
   const marked: Array<{ line: number; marker: string; text: string }> = [];
   scanLines(file).forEach((line, index) => {
-    const match = MARKER.exec(line.comment);
+    const match = LEADING_MARKER.exec(line.comment) ?? LABELLED_MARKER.exec(line.comment);
     if (match?.[1] === undefined) return;
-    const text = line.comment.slice(match.index + match[0].length - match[1].length).trim().replace(/\s*\*\/$/, '');
+    const text = line.comment.slice(line.comment.indexOf(match[1], match.index)).trim().replace(/\s*\*\/$/, '');
     marked.push({ line: index + 1, marker: match[1], text: text.slice(0, MARKER_TEXT_LENGTH) });
   });
   if (marked.length === 0) return [];
@@ -27,11 +28,12 @@ export function markerFindings(file: SourceFile): AuditFinding[] {
     .map((entry) => `line ${entry.line}: "${entry.text}"`)
     .join('; ');
   const kinds = [...new Set(marked.map((entry) => entry.marker))].join('/');
+  const plural = marked.length === 1 ? '' : 's';
   return [
     {
       category: 'todo',
       severity: clampSeverity(Math.min(0.5, 0.15 + 0.04 * weight)),
-      title: `${file.path}: ${marked.length} ${kinds} marker${marked.length === 1 ? '' : 's'} (line${marked.length === 1 ? '' : 's'} ${describeLines(lineNumbers)})`,
+      title: `${file.path}: ${marked.length} ${kinds} marker${plural} (line${plural} ${describeLines(lineNumbers)})`,
       detail:
         `Comments flag unfinished or knowingly wrong code: ${quoted}. Each is a known gap left for later; finish ` +
         'it, turn it into a tracked task, or delete the marker if it no longer applies.',

@@ -10,7 +10,7 @@ export interface AuditUnit {
 export const DEFAULT_FILES_PER_UNIT = 25;
 /** Top-level folders that only hold modules; units are their children (`src/store`, `packages/cli`). */
 const CONTAINER_FOLDERS: ReadonlySet<string> = new Set([
-  'src', 'lib', 'libs', 'packages', 'apps', 'modules', 'internal', 'pkg', 'cmd', 'crates', 'source', 'app',
+  'src', 'libs', 'packages', 'apps', 'modules', 'internal', 'pkg', 'cmd', 'crates',
 ]);
 const ROOT_UNIT = '(root)';
 
@@ -74,7 +74,7 @@ function split(name: string, depth: number, paths: readonly string[], limit: num
  * files. Every path lands in exactly one unit; units are ordered by their first path, names are unique.
  */
 export function planAuditUnits(paths: readonly string[], maxFilesPerUnit = DEFAULT_FILES_PER_UNIT): AuditUnit[] {
-  const limit = Math.max(1, Math.floor(maxFilesPerUnit));
+  const limit = Number.isFinite(maxFilesPerUnit) ? Math.max(1, Math.floor(maxFilesPerUnit)) : DEFAULT_FILES_PER_UNIT;
   const groups = new Map<string, string[]>();
   for (const path of [...new Set(paths)].sort(compareText)) {
     const name = groupName(path);

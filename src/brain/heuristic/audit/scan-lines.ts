@@ -94,6 +94,16 @@ function escapeForClass(text: string): string {
   return text.replace(/[\\\]^-]/g, '\\$&');
 }
 
+/** What one line's scan has gathered so far. */
+interface LineState {
+  line: string;
+  blanks: Blank[];
+  strings: string[];
+  comment: string;
+  /** The string literal being read (it may continue on the next line). */
+  content: string;
+}
+
 /** Rebuilds a line with the blank stretches replaced by spaces (all of them, or only comments). */
 function applyBlanks(line: string, blanks: readonly Blank[], commentsOnly: boolean): string {
   let result = '';
@@ -111,11 +121,14 @@ class LineScanner {
   private readonly templateDepths: number[] = [];
   /** Characters that can change the mode in code; anything else is skipped in one jump. */
   private readonly codeStop: RegExp;
+  /** The same plus braces, used inside a template's `${...}` where a `}` may resume the string. */
+  private readonly templateCodeStop: RegExp;
   private readonly stringModes = new Map<string, Mode>();
 
   constructor(private readonly syntax: Syntax) {
-    const markers = new Set([...syntax.quotes, ...syntax.lineComments.map((marker) => marker[0] ?? ''), '/', '{', '}']);
-    this.codeStop = new RegExp(`[${escapeForClass([...markers].join(''))}]`, 'g');
+    const markers = [...new Set([...syntax.quotes, ...syntax.lineComments.map((marker) => marker[0] ?? ''), '/'])];
+    this.codeStop = new RegExp(`[${escapeForClass(markers.join(''))}]`, 'g');
+    this.templateCodeStop = new RegExp(`[${escapeForClass([...markers, '{', '}'].join(''))}]`, 'g');
   }
 
   scan(line: string): ScannedLine {
@@ -123,92 +136,100 @@ class LineScanner {
       this.codeStop.lastIndex = 0;
       if (!this.codeStop.test(line)) return { code: line, stripped: line, comment: '', strings: NO_STRINGS };
     }
-    const blanks: Blank[] = [];
-    const strings: string[] = [];
-    let comment = '';
-    let content = '';
+    const state: LineState = { line, blanks: [], strings: [], comment: '', content: '' };
     let index = 0;
     while (index < line.length) {
       const mode = this.mode;
-      if (mode.kind === 'block_comment') {
-        const end = line.indexOf('*/', index);
-        const stop = end < 0 ? line.length : end;
-        comment += line.slice(index, stop);
-        blanks.push({ start: index, end: end < 0 ? stop : end + 2, comment: true });
-        if (end >= 0) this.mode = CODE;
-        index = end < 0 ? stop : end + 2;
-        continue;
-      }
-      if (mode.kind === 'string') {
-        mode.stop.lastIndex = index;
-        const found = mode.stop.exec(line);
-        const stop = found === null ? line.length : found.index;
-        content += line.slice(index, stop);
-        if (found === null) {
-          blanks.push({ start: index, end: stop, comment: false });
-          index = stop;
-        } else if (found[0] === '\\') {
-          content += line.slice(stop, stop + 2);
-          blanks.push({ start: index, end: Math.min(line.length, stop + 2), comment: false });
-          index = stop + 2;
-        } else {
-          blanks.push({ start: index, end: stop, comment: false });
-          strings.push(content);
-          content = '';
-          if (found[0] === '${') this.templateDepths.push(0);
-          this.mode = CODE;
-          index = stop + found[0].length;
-        }
-        continue;
-      }
-      this.codeStop.lastIndex = index;
-      const found = this.codeStop.exec(line);
-      if (found === null) break;
-      index = found.index;
-      const lineComment = this.lineCommentAt(line, index);
-      if (lineComment !== null) {
-        comment += line.slice(index + lineComment.length);
-        blanks.push({ start: index, end: line.length, comment: true });
-        break;
-      }
-      index = this.stepInCode(line, index, blanks);
+      if (mode.kind === 'block_comment') index = this.stepInBlockComment(state, index);
+      else if (mode.kind === 'string') index = this.stepInString(state, mode, index);
+      else index = this.stepInCode(state, index);
     }
     if (this.mode.kind === 'string') {
-      if (content !== '') strings.push(content);
+      if (state.content !== '') state.strings.push(state.content);
       if (!this.mode.multiline) this.mode = CODE;
     }
-    const merged = blanks.filter((blank) => blank.end > blank.start);
-    return { code: applyBlanks(line, merged, false), stripped: applyBlanks(line, merged, true), comment, strings };
+    const blanks = state.blanks.filter((blank) => blank.end > blank.start);
+    return {
+      code: applyBlanks(line, blanks, false),
+      stripped: applyBlanks(line, blanks, true),
+      comment: state.comment,
+      strings: state.strings,
+    };
   }
 
-  /** Handles the special character at `index` in code (comment, brace, quote, regex); returns where to go on. */
-  private stepInCode(line: string, index: number, blanks: Blank[]): number {
+  private stepInBlockComment(state: LineState, index: number): number {
+    const end = state.line.indexOf('*/', index);
+    if (end < 0) {
+      state.comment += state.line.slice(index);
+      state.blanks.push({ start: index, end: state.line.length, comment: true });
+      return state.line.length;
+    }
+    state.comment += state.line.slice(index, end);
+    state.blanks.push({ start: index, end: end + 2, comment: true });
+    this.mode = CODE;
+    return end + 2;
+  }
+
+  private stepInString(state: LineState, mode: Extract<Mode, { kind: 'string' }>, index: number): number {
+    const { line } = state;
+    mode.stop.lastIndex = index;
+    const found = mode.stop.exec(line);
+    const stop = found === null ? line.length : found.index;
+    const token = found?.[0] ?? '';
+    const escape = token === '\\' ? line.slice(stop, stop + 2) : '';
+    state.content += line.slice(index, stop) + escape;
+    state.blanks.push({ start: index, end: stop + escape.length, comment: false });
+    if (found === null || escape !== '') return stop + escape.length;
+    state.strings.push(state.content);
+    state.content = '';
+    if (token === '${') this.templateDepths.push(0);
+    this.mode = CODE;
+    return stop + token.length;
+  }
+
+  /** Jumps to the next special character in code and handles it (comment, brace, quote, regex); returns where to go on. */
+  private stepInCode(state: LineState, from: number): number {
+    const { line, blanks } = state;
+    const stop = this.templateDepths.length > 0 ? this.templateCodeStop : this.codeStop;
+    stop.lastIndex = from;
+    const found = stop.exec(line);
+    if (found === null) return line.length;
+    const index = found.index;
+    const lineComment = this.lineCommentAt(line, index);
+    if (lineComment !== null) {
+      state.comment += line.slice(index + lineComment.length);
+      blanks.push({ start: index, end: line.length, comment: true });
+      return line.length;
+    }
     const character = line[index] ?? '';
     if (this.syntax.blockComment && line.startsWith('/*', index)) {
       blanks.push({ start: index, end: index + 2, comment: true });
       this.mode = { kind: 'block_comment' };
       return index + 2;
     }
-    if (this.templateDepths.length > 0 && (character === '{' || character === '}')) {
-      const depth = this.templateDepths.at(-1) ?? 0;
-      if (character === '}' && depth === 0) {
-        this.templateDepths.pop();
-        this.mode = this.stringMode('`', true, true);
-      } else {
-        this.templateDepths[this.templateDepths.length - 1] = depth + (character === '{' ? 1 : -1);
-      }
+    if (character === '{' || character === '}') {
+      this.templateBrace(character);
       return index + 1;
     }
     const opened = this.openString(line, index);
     if (opened !== null) return index + opened.length;
-    if (this.syntax.regexLiterals && character === '/') {
-      const end = regexEnd(line, index, applyBlanks(line.slice(0, index), blanks, false).trimEnd());
-      if (end > 0) {
-        blanks.push({ start: index + 1, end, comment: false });
-        return end;
-      }
+    const isRegex = this.syntax.regexLiterals && character === '/';
+    const end = isRegex ? regexEnd(line, index, applyBlanks(line.slice(0, index), blanks, false).trimEnd()) : -1;
+    if (end < 0) return index + 1;
+    blanks.push({ start: index + 1, end, comment: false });
+    return end;
+  }
+
+  /** Tracks braces inside a template's `${...}`; the `}` closing it resumes the template string. */
+  private templateBrace(character: '{' | '}'): void {
+    if (this.templateDepths.length === 0) return;
+    const depth = this.templateDepths.at(-1) ?? 0;
+    if (character === '}' && depth === 0) {
+      this.templateDepths.pop();
+      this.mode = this.stringMode('`', true, true);
+    } else {
+      this.templateDepths[this.templateDepths.length - 1] = depth + (character === '{' ? 1 : -1);
     }
-    return index + 1;
   }
 
   private stringMode(quote: string, template: boolean, multiline: boolean): Mode {
@@ -251,6 +272,17 @@ class LineScanner {
 }
 
 const scanned = new WeakMap<SourceFile, readonly ScannedLine[]>();
+const codes = new WeakMap<SourceFile, readonly string[]>();
+
+/** The `code` of every line (strings and comments blanked), cached per SourceFile object. */
+export function codeLines(file: SourceFile): readonly string[] {
+  let result = codes.get(file);
+  if (result === undefined) {
+    result = scanLines(file).map((line) => line.code);
+    codes.set(file, result);
+  }
+  return result;
+}
 
 /** Scans every line of a file once (cached per SourceFile object), tracking strings and comments across lines. */
 export function scanLines(file: SourceFile): readonly ScannedLine[] {

@@ -1,17 +1,22 @@
-import type { ImportReference } from './import-reference.js';
-import { scanLines } from './scan-lines.js';
+import type { ImportKind, ImportReference } from './import-reference.js';
+import { codeLines } from './scan-lines.js';
 import type { SourceFile } from './source-file.js';
 
 const STATEMENT_LOOKBACK_LINES = 40;
 const FROM_CLAUSE = /\bfrom\s*(['"])([^'"]+)\1/g;
+const REQUIRE_CALL = /\brequire\s*\(\s*(['"])([^'"]+)\1\s*\)/g;
 const SPECIFIER_PATTERNS: ReadonlyArray<{ pattern: RegExp; dynamic: boolean }> = [
   { pattern: FROM_CLAUSE, dynamic: false },
   { pattern: /^\s*import\s*(['"])([^'"]+)\1/g, dynamic: false },
-  { pattern: /\brequire\s*\(\s*(['"])([^'"]+)\1\s*\)/g, dynamic: false },
+  { pattern: REQUIRE_CALL, dynamic: false },
   { pattern: /\bimport\s*\(\s*(['"])([^'"]+)\1\s*\)/g, dynamic: true },
 ];
 
-const IMPORT_LIST_LINE = /^\s*[{}]?\s*(?:(?:type\s+)?(?:[\w$]+|\*)(?:\s+as\s+[\w$]+)?\s*,?\s*)*[{}]?\s*$/;
+/**
+ * A line inside a multi-line import list: `{`, `name,`, `type Name as Alias,`, `* as all`, `}`. Each name must end at
+ * a comma or the line end, so the pattern cannot backtrack exponentially on long lines.
+ */
+const IMPORT_LIST_LINE = /^\s*[{}]?\s*(?:(?:type\s+)?(?:[\w$]+|\*)(?:\s+as\s+[\w$]+)?\s*(?:,\s*|(?=[{}]?\s*$)))*[{}]?\s*$/;
 
 /** The first line of the import/export statement that ends with the specifier on `line` (walks up a multi-line name list). */
 function statementStart(codes: readonly string[], line: number): string {
@@ -23,9 +28,15 @@ function statementStart(codes: readonly string[], line: number): string {
   return codes[line] ?? '';
 }
 
+/** `lazy` for dynamic imports and `require` calls indented inside a block, `type` for `import type`. */
+function kindOf(statement: string, lazy: boolean): ImportKind {
+  if (lazy) return 'lazy';
+  return /^\s*(?:import|export)\s+type\b/.test(statement) ? 'type' : 'static';
+}
+
 /** Every `import`/`export ... from`/`require()`/`import()` specifier of a JS/TS file, in line order. */
 export function scriptImports(file: SourceFile): ImportReference[] {
-  const codes = scanLines(file).map((line) => line.code);
+  const codes = codeLines(file);
   const references: ImportReference[] = [];
   file.lines.forEach((raw, line) => {
     const code = codes[line] ?? '';
@@ -43,7 +54,7 @@ export function scriptImports(file: SourceFile): ImportReference[] {
         references.push({
           specifier,
           line,
-          kind: dynamic ? 'lazy' : /^\s*(?:import|export)\s+type\b/.test(statement) ? 'type' : 'static',
+          kind: kindOf(statement, dynamic || (pattern === REQUIRE_CALL && /^\s/.test(code))),
           reexport: fromClause && /^\s*export\b/.test(statement),
         });
       }

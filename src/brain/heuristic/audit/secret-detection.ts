@@ -28,9 +28,11 @@ const KNOWN_TOKEN_FORMATS: readonly RegExp[] = [
   /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----/,
 ];
 
-/** Values that are clearly not real credentials: placeholders, env-variable names, empty-ish or templated text. */
+/** Values that are clearly not real credentials: placeholders, empty-ish or templated text. */
 const PLACEHOLDER_VALUE =
-  /^(?:\*+|x+|\.+|<[^>]*>|\{\{.*\}\}|\$\{.*|%s|changeme|change_me|your[-_].*|example.*|dummy|test|redacted|none|null|undefined|true|false|[A-Z][A-Z0-9_]+)$/i;
+  /^(?:\*+|x+|\.+|<[^>]*>|\{\{.*\}\}|\$\{.*|%s|changeme|change_me|your[-_].*|example.*|dummy|test|redacted|none|null|undefined|true|false)$/i;
+/** An environment-variable name (`OPENAI_API_KEY`): the value says where the secret lives, not what it is. */
+const VARIABLE_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
 const KEY_VALUE = /([A-Za-z_$][\w$-]*)["']?\s*(?::=|=>|:|=)\s*(["'`])([^"'`\s]{4,})\2(?!\s*\|)/g;
 
@@ -45,11 +47,12 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * True when the line assigns a non-placeholder string literal to a credential-named key in code (not in a
- * comment or inside another string), or any string on it has a known token format (AWS, GitHub, Slack...).
+ * True when any string on the line has a known token format (AWS, GitHub, Slack...), or (unless `formatsOnly`) the
+ * line assigns a non-placeholder string literal to a credential-named key in code (not in a comment or a string).
  */
-export function hasHardCodedSecret(raw: string, line: ScannedLine): boolean {
+export function hasHardCodedSecret(raw: string, line: ScannedLine, options?: { formatsOnly?: boolean }): boolean {
   if (line.strings.some((text) => KNOWN_TOKEN_FORMATS.some((format) => format.test(text)))) return true;
+  if (options?.formatsOnly === true) return false;
   KEY_VALUE.lastIndex = 0;
   for (let match = KEY_VALUE.exec(raw); match !== null; match = KEY_VALUE.exec(raw)) {
     const [, key, , value] = match;
@@ -58,7 +61,7 @@ export function hasHardCodedSecret(raw: string, line: ScannedLine): boolean {
     const quotedKey = (before === '"' || before === "'") && line.code[match.index - 1] === before;
     const keyInCode = quotedKey || line.code.slice(match.index, match.index + key.length) === key;
     if (!keyInCode || !isSecretKey(key)) continue;
-    if (PLACEHOLDER_VALUE.test(value) || normalisedKey(value) === normalisedKey(key)) continue;
+    if (PLACEHOLDER_VALUE.test(value) || VARIABLE_NAME.test(value) || normalisedKey(value) === normalisedKey(key)) continue;
     return true;
   }
   return false;

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { AuditError } from './audit-error.js';
 import { compareText } from './audit-finding.js';
 import { isSourcePath, languageOfPath, type SourceLanguage } from './source-language.js';
@@ -120,7 +120,7 @@ export function readSourceFile(workspace: string, relativePath: string): SourceF
   if (!statSync(absolutePath).isFile()) {
     throw new AuditError('not_a_file', `${relativePath} is not a regular file; pass a file path.`);
   }
-  const path = relativePath.split('\\').join('/').replace(/^(\.\/)+/, '');
+  const path = posix.normalize(relativePath.split('\\').join('/'));
   return createSourceFile(path, readFileSync(absolutePath, 'utf8'));
 }
 

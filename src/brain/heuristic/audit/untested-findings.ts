@@ -9,23 +9,31 @@ import { isTestPath, moduleNameOf, suggestedTestPath, testedNameOf } from './tes
 /** Modules with fewer code lines than this are too small to be worth a test of their own. */
 export const MIN_UNTESTED_CODE_LINES = 20;
 
+/** A module some test reaches only through other modules is partly exercised: it matters half as much. */
+const INDIRECT_WEIGHT = 0.5;
 const TESTABLE_LANGUAGES: ReadonlySet<SourceLanguage> = new Set(['ts', 'js', 'py', 'go', 'rs', 'java', 'rb']);
 /** Entry points, barrels and configuration: their behaviour is covered through what they wire together. */
 const NOT_A_UNIT = /(?:^|\/)(?:index\.[cm]?[jt]sx?|__init__\.py|__main__\.py|mod\.rs|main\.rs|lib\.rs|conftest\.py|setup\.py|[^/]*\.config\.[cm]?[jt]s)$/;
 
-/** Modules reached from tests: imported by a test, or re-exported by a barrel a test imports. */
-function reachedFromTests(edges: readonly ImportEdge[], tests: ReadonlySet<string>): Set<string> {
-  const reexports = new Map<string, string[]>();
+/** Modules reached from tests following only the edges `follow` accepts (all from the tests themselves). */
+function reachedFromTests(
+  edges: readonly ImportEdge[],
+  tests: ReadonlySet<string>,
+  follow: (edge: ImportEdge) => boolean,
+): Set<string> {
+  const next = new Map<string, string[]>();
   for (const edge of edges) {
-    if (!edge.reexport) continue;
-    reexports.set(edge.from, [...(reexports.get(edge.from) ?? []), edge.to]);
+    if (!follow(edge)) continue;
+    const targets = next.get(edge.from) ?? [];
+    targets.push(edge.to);
+    next.set(edge.from, targets);
   }
   const reached = new Set<string>();
-  const queue = edges.filter((edge) => tests.has(edge.from)).map((edge) => edge.to);
+  const queue = edges.filter((edge) => tests.has(edge.from) && edge.kind !== 'type').map((edge) => edge.to);
   for (let target = queue.pop(); target !== undefined; target = queue.pop()) {
     if (reached.has(target)) continue;
     reached.add(target);
-    queue.push(...(reexports.get(target) ?? []));
+    queue.push(...(next.get(target) ?? []));
   }
   return reached;
 }
@@ -34,10 +42,15 @@ function hasInlineTests(file: SourceFile): boolean {
   return file.language === 'rs' && /#\[(?:cfg\(test\)|test)\]/.test(file.text);
 }
 
-/** The line that best shows the untested surface: the first exported function, else the first function. */
+const EXPORTED = /^\s*(?:(?:export|pub|public)\b|module\.exports\b|exports\.)/;
+
+/** The line that best shows the untested surface: the first exported function, else the first export, else the first function. */
 function surfaceLine(file: SourceFile, functionStarts: readonly number[]): number {
-  const exported = functionStarts.find((line) => /^\s*(?:export|pub|public|module\.exports)\b/.test(file.lines[line] ?? ''));
-  return exported ?? functionStarts[0] ?? 0;
+  const exportedFunction = functionStarts.find((line) => EXPORTED.test(file.lines[line] ?? ''));
+  if (exportedFunction !== undefined) return exportedFunction;
+  const codes = scanLines(file);
+  const exported = file.lines.findIndex((line, index) => EXPORTED.test(line) && EXPORTED.test(codes[index]?.code ?? ''));
+  return exported >= 0 ? exported : (functionStarts[0] ?? 0);
 }
 
 /**
@@ -47,7 +60,8 @@ function surfaceLine(file: SourceFile, functionStarts: readonly number[]): numbe
  */
 export function untestedFindings(files: readonly SourceFile[], edges: readonly ImportEdge[]): AuditFinding[] {
   const tests = new Set(files.filter((file) => isTestPath(file.path)).map((file) => file.path));
-  const reached = reachedFromTests(edges, tests);
+  const reached = reachedFromTests(edges, tests, (edge) => edge.reexport);
+  const indirectly = reachedFromTests(edges, tests, (edge) => edge.kind !== 'type');
   const testedNames = new Set([...tests].map(testedNameOf));
   const goTestFolders = new Set(
     [...tests].filter((path) => path.endsWith('_test.go')).map((path) => path.slice(0, path.lastIndexOf('/') + 1)),
@@ -61,15 +75,18 @@ export function untestedFindings(files: readonly SourceFile[], edges: readonly I
     const functionStarts = findFunctions(file).map((span) => span.start);
     if (codeLines < MIN_UNTESTED_CODE_LINES || functionStarts.length === 0) continue;
     const line = surfaceLine(file, functionStarts);
+    const indirect = indirectly.has(file.path);
+    const functions = `${functionStarts.length} function${functionStarts.length === 1 ? '' : 's'}`;
     findings.push({
       category: 'untested',
-      severity: clampSeverity(0.2 + 0.3 * Math.min(1, codeLines / 400)),
-      title: `${file.path} has no tests (${functionStarts.length} functions, ${codeLines} code lines)`,
+      severity: clampSeverity((0.2 + 0.3 * Math.min(1, codeLines / 400)) * (indirect ? INDIRECT_WEIGHT : 1)),
+      title: `${file.path} has no tests (${functions}, ${codeLines} code lines)`,
       detail:
-        `No test file imports ${file.path} or is named after it, so a change to its ${functionStarts.length} ` +
-        'functions is checked by nothing but the type checker. Add a test next to it (for example ' +
+        `No test file imports ${file.path} or is named after it, so nothing automatic checks a change to its ` +
+        `${functions}. Add a test next to it (for example ` +
         `${suggestedTestPath(file.path)}) that exercises its public functions, starting with ` +
-        `the one on line ${line + 1}.`,
+        `the one on line ${line + 1}.` +
+        (indirect ? ' Some test reaches it only indirectly, through modules that import it.' : ''),
       evidence: [evidenceReference(file.path, line + 1)],
       path: file.path,
       key: `untested:${file.path}`,
