@@ -30,6 +30,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--timeout <seconds>', 'wall-time budget for the whole run')
     .option('--base-url <url>', 'LLM server base URL (LLM brains)')
     .option('--model <name>', 'model name (LLM brains)')
+    .option('--max-turns <n>', 'budget: turns per instance before it pauses and asks you')
+    .option('--max-tokens <n>', 'budget: tokens per instance before it pauses and asks you')
+    .option('--max-cost <usd>', 'budget: USD per instance before it pauses and asks you')
     .addOption(jsonOption())
     .action(async (flags: Record<string, unknown>) => {
       const { runCommand } = await import('./commands/run-command.js');

@@ -1,11 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import logUpdate from 'log-update';
-import { BRAIN_KINDS } from '../../brain/create-brain.js';
+import { BRAIN_KINDS, BrainError, checkBrainConfig } from '../../brain/create-brain.js';
+import { LLM_BRAIN_KINDS, isLlmBrainKind } from '../../brain/llm/llm-options.js';
+import { type GovernorSettings, governorSettingsSchema } from '../../governor/budget.js';
 import { runPaths } from '../../instance/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
-import { DEFAULT_GOAL, DEFAULT_SETTINGS, loadConfigFile, planInstances, readRunRecord } from '../../orchestrator/run-config.js';
+import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord } from '../../orchestrator/run-config.js';
 import { CliError } from '../cli-error.js';
 import { formatEvent } from '../format-event.js';
 import { defaultRunDirectory } from '../run-directory.js';
@@ -26,6 +28,9 @@ export interface RunFlags {
   json?: boolean;
   baseUrl?: string;
   model?: string;
+  maxTurns?: string;
+  maxTokens?: string;
+  maxCost?: string;
 }
 
 function parseCount(text: string | undefined, fallback: number): number {
@@ -42,6 +47,51 @@ function parseSeconds(text: string | undefined): number | undefined {
   return Math.round(seconds * 1000);
 }
 
+/**
+ * Checks every instance's brain configuration (keys, models) before anything is spawned: one line, not a
+ * crash loop. The instance is named only when the config mixes brains or options per instance.
+ */
+function checkBrains(instances: readonly InstanceSpec[], flags: RunFlags): void {
+  const usesLlm = instances.some((spec) => isLlmBrainKind(spec.brain));
+  if (!usesLlm && (flags.model !== undefined || flags.baseUrl !== undefined)) {
+    throw new CliError(`--model and --base-url configure the LLM brains (${LLM_BRAIN_KINDS.join(', ')}); add --brain to choose one`);
+  }
+  const mixed = new Set(instances.map((spec) => `${spec.brain} ${JSON.stringify(spec.brainOptions)}`)).size > 1;
+  for (const spec of instances) {
+    try {
+      checkBrainConfig(spec.brain, spec.brainOptions, process.env);
+    } catch (error) {
+      if (BrainError.isInstance(error)) throw new CliError(mixed ? `${spec.id}: ${error.message}` : error.message);
+      throw error;
+    }
+  }
+}
+
+function positiveNumber(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new CliError(`${flag} takes a positive number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** The governor settings: the config's, with --max-turns/--max-tokens/--max-cost as per-instance budgets on top. */
+function governorFromFlags(configured: GovernorSettings | undefined, flags: RunFlags): GovernorSettings | undefined {
+  const turns = positiveNumber(flags.maxTurns, '--max-turns');
+  const tokens = positiveNumber(flags.maxTokens, '--max-tokens');
+  const costUsd = positiveNumber(flags.maxCost, '--max-cost');
+  if (configured === undefined && turns === undefined && tokens === undefined && costUsd === undefined) return undefined;
+  const base = governorSettingsSchema.parse(configured ?? {});
+  return {
+    ...base,
+    perInstance: {
+      ...base.perInstance,
+      ...(turns === undefined ? {} : { turns: Math.round(turns) }),
+      ...(tokens === undefined ? {} : { tokens: Math.round(tokens) }),
+      ...(costUsd === undefined ? {} : { costUsd }),
+    },
+  };
+}
+
 /** `tachikoma run`: starts (or resumes) a collective and supervises it until it stops. */
 export async function runCommand(flags: RunFlags): Promise<number> {
   const workspace = resolve(flags.workspace ?? process.cwd());
@@ -50,12 +100,21 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const runDirectory = resolve(flags.runDir ?? config.runDir ?? defaultRunDirectory(workspace));
   const brain = flags.brain ?? config.brain ?? 'heuristic';
   if (!(BRAIN_KINDS as readonly string[]).includes(brain)) throw new CliError(`unknown brain ${JSON.stringify(brain)}; choose one of ${BRAIN_KINDS.join(', ')}`);
-  if (flags.baseUrl !== undefined || flags.model !== undefined) {
-    throw new CliError('--base-url and --model configure the LLM brains, which are not part of this build yet');
-  }
-  const settings = { ...DEFAULT_SETTINGS, ...Object.fromEntries(Object.entries(config).filter(([key]) => key in DEFAULT_SETTINGS)) };
+  // Flags override the config's shared brainOptions; a perInstance entry still overrides both for its instance.
+  const brainOptions = {
+    ...(config.brainOptions ?? {}),
+    ...(flags.model === undefined ? {} : { model: flags.model }),
+    ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+  };
+  const governor = governorFromFlags(config.governor, flags);
+  const settings = {
+    ...DEFAULT_SETTINGS,
+    ...Object.fromEntries(Object.entries(config).filter(([key]) => key in DEFAULT_SETTINGS)),
+    ...(governor === undefined ? {} : { governor }),
+  };
   const record = flags.resume === true && existsSync(runPaths(runDirectory).runFile) ? readRunRecord(runPaths(runDirectory).runFile) : null;
-  const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, config.brainOptions ?? {});
+  const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
+  checkBrains(instances, flags);
   const timeoutMs = parseSeconds(flags.timeout);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();

@@ -1,0 +1,52 @@
+import { type JSONSchema7, type ToolSet, dynamicTool, jsonSchema } from 'ai';
+import { toolInputJsonSchema } from '../../tools/create-tool-box.js';
+import type { ToolBox, ToolResult } from '../brain.js';
+
+/** Largest tool result the model is shown, in characters of JSON; longer ones are cut with a note. */
+export const MAX_TOOL_RESULT_CHARS = 12_000;
+
+/** Keys some providers and local servers reject (recursive references, the draft marker, key patterns). */
+const UNPORTABLE_KEYS = new Set(['$schema', '$defs', 'definitions', 'propertyNames']);
+
+/** A JSON Schema without references or keys that servers differ on: a `$ref` becomes "any value". */
+function portable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(portable);
+  if (typeof value !== 'object' || value === null) return value;
+  if ('$ref' in value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !UNPORTABLE_KEYS.has(key)).map(([key, entry]) => [key, portable(entry)]));
+}
+
+/**
+ * A tool's input as JSON Schema for a provider: the zod schema converted, made portable (the JSON-value
+ * type of `metadata` is recursive, and not every OpenAI-compatible server follows `$ref`). Nothing is lost:
+ * the tool box validates every input against the full zod schema.
+ */
+export function toolParameters(spec: ToolBox['specs'][number]): JSONSchema7 {
+  const schema = portable(toolInputJsonSchema(spec));
+  return typeof schema === 'object' && schema !== null && !Array.isArray(schema) ? schema : { type: 'object' };
+}
+
+/** The ToolResult as the model reads it: JSON text, cut to `maxChars` with a note saying how to see the rest. */
+export function renderToolResult(result: ToolResult, maxChars = MAX_TOOL_RESULT_CHARS): string {
+  const text = JSON.stringify(result) ?? 'null';
+  if (text.length <= maxChars) return text;
+  return `${text.slice(0, maxChars)}… [cut: ${text.length} characters in all; ask for less, e.g. a line range or a lower limit]`;
+}
+
+/**
+ * The tool box as AI SDK tools. Input is not validated here: every call goes to `toolBox.call`, which
+ * validates it, runs it and records it, and whatever it returns — data or a readable error — is what the
+ * model sees next, so it can react to a refusal instead of the turn failing.
+ */
+export function toAiTools(toolBox: ToolBox, maxResultChars = MAX_TOOL_RESULT_CHARS): ToolSet {
+  const tools: ToolSet = {};
+  for (const spec of toolBox.specs) {
+    tools[spec.name] = dynamicTool({
+      description: spec.description,
+      inputSchema: jsonSchema(toolParameters(spec)),
+      execute: (input: unknown) => toolBox.call(spec.name, input),
+      toModelOutput: ({ output }) => ({ type: 'text', value: renderToolResult(output as ToolResult, maxResultChars) }),
+    });
+  }
+  return tools;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** The brains that talk to a language model through the Vercel AI SDK. */
+export const LLM_BRAIN_KINDS = ['anthropic', 'openai-compatible', 'ollama'] as const;
+/** One of LLM_BRAIN_KINDS. */
+export type LlmBrainKind = (typeof LLM_BRAIN_KINDS)[number];
+
+/** Whether `kind` names one of the AI SDK brains. */
+export function isLlmBrainKind(kind: string): kind is LlmBrainKind {
+  return (LLM_BRAIN_KINDS as readonly string[]).includes(kind);
+}
+
+/** Steps (model calls) one turn may take when `maxSteps` is not set. */
+export const DEFAULT_MAX_STEPS = 8;
+/** Output tokens one model call may produce when `maxOutputTokens` is not set. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+/** The Anthropic model used when none is named. */
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
+/** Where the openai-compatible brain goes when no --base-url is given. */
+export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** Ollama's own default, used when OLLAMA_HOST is not set. */
+export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+/**
+ * An LLM brain's options (from `brainOptions` in the config, or `--model` / `--base-url`). Keys other brains
+ * use are ignored, since one config's `brainOptions` reach every instance whatever its brain. Never a key:
+ * these options are written to run.json and passed on the instance's command line.
+ */
+export const llmBrainOptionsSchema = z.object({
+  model: z.string().trim().min(1).max(200).optional(),
+  baseUrl: httpUrl.optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxSteps: z.number().int().min(1).max(100).optional(),
+  maxOutputTokens: z.number().int().min(1).max(1_000_000).optional(),
+  /** Retries of a failed model call (rate limits, 5xx) before the turn gives up; the AI SDK's default is 2. */
+  maxRetries: z.number().int().min(0).max(10).optional(),
+});
+/** Parsed LLM brain options. */
+export type LlmBrainOptions = z.infer<typeof llmBrainOptionsSchema>;
+
+/** Everything needed to call the model of one instance. `apiKey` comes from the environment and must never be logged. */
+export interface LlmBrainConfig {
+  kind: LlmBrainKind;
+  model: string;
+  /** The provider's API root; absent → the provider's own default. */
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  temperature: number | undefined;
+  maxSteps: number;
+  maxOutputTokens: number;
+  maxRetries: number | undefined;
+}
+
+/** The environment variables the LLM brains read (a subset of `process.env`). */
+export type BrainEnvironment = Readonly<Record<string, string | undefined>>;
