@@ -6,7 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    fileParallelism: true,
-    maxWorkers: 2,
+    // Many files start real process collectives (up to 16 processes): on a 2-core machine they run one file at
+    // a time, so one file's load cannot starve another's timing.
+    fileParallelism: false,
+    maxWorkers: 1,
   },
 });

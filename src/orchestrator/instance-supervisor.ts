@@ -38,6 +38,7 @@ export class InstanceSupervisor {
   private errorLog: WriteStream | undefined;
   private exited: Promise<void> = Promise.resolve();
   private starts = 0;
+  private lastStart = 0;
 
   constructor(
     private readonly instance: SupervisedInstance,
@@ -48,6 +49,11 @@ export class InstanceSupervisor {
 
   get id(): string {
     return this.instance.id;
+  }
+
+  /** When the current process was spawned (ms since the epoch). */
+  get startedAt(): number {
+    return this.lastStart;
   }
 
   get pid(): number | undefined {
@@ -70,6 +76,7 @@ export class InstanceSupervisor {
     const child = spawn(this.instance.command, [...this.instance.args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.child = child;
     this.phase = 'running';
+    this.lastStart = Date.now();
     const restart = this.starts;
     this.starts += 1;
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -124,22 +124,24 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
     options.onEvent({ type: 'run_started', runDirectory: paths.root, instances: supervisors.length, resumed: options.resume });
     for (const supervisor of supervisors) supervisor.start();
     options.onReady?.({ store, supervisors, messagesPerSecond: () => messageTimes.filter((time) => Date.now() - time < 5000).length / 5 });
-    const started = new Map(supervisors.map((supervisor) => [supervisor.id, Date.now()]));
     timers.push(
       setInterval(() => {
         void store.findStale(options.settings.staleMs).then((stale) => {
           for (const record of stale) {
             const supervisor = supervisors.find((candidate) => candidate.id === record.id);
-            const since = started.get(record.id) ?? 0;
-            if (supervisor?.state === 'running' && Date.now() - since > options.settings.staleMs) {
+            // A process gets a whole stale period after its own start before silence counts against it.
+            if (supervisor?.state === 'running' && Date.now() - supervisor.startedAt > options.settings.staleMs) {
               supervisor.killStale(Date.now() - Date.parse(record.heartbeatAt));
-              started.set(record.id, Date.now());
             }
           }
         }).catch(() => undefined);
       }, options.settings.heartbeatMs),
       setInterval(() => {
-        void store.reofferExpired().then(() => store.closeDue()).then(() => views.schedule()).catch(() => undefined);
+        void (async () => {
+          const reoffered = await store.reofferExpired();
+          const closed = await store.closeDue();
+          if (reoffered.length > 0 || closed.length > 0) views.schedule();
+        })().catch(() => undefined);
       }, 2000),
     );
     if (options.timeoutMs !== undefined) timers.push(setTimeout(() => finish('stopped'), options.timeoutMs));

@@ -1,24 +1,37 @@
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, closeSync, constants, openSync, watch, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /**
- * Wakes waiting followers when the database file or its WAL changes (inotify through fs.watch on the folder,
- * so a WAL that is deleted and re-created keeps waking), when this process writes, or after a slow fallback
- * poll. One watcher per store, shared by all of its followers.
+ * Wakes waiting followers when another process rings the store's bell file (inotify through fs.watch on the
+ * folder), when this process writes, or after a slow fallback poll. Only commits that others should see
+ * (messages, history) ring the bell: a bare heartbeat changes the WAL but wakes nobody, so an idle collective
+ * costs almost nothing. One watcher per store, shared by all of its followers.
  */
 export class ChangeWaker {
   private generationCount = 0;
   private readonly waiters = new Set<() => void>();
   private watcher: FSWatcher | undefined;
   private closed = false;
-  private readonly names: Set<string>;
+  private readonly bellName: string;
+  private bellFd: number | undefined;
 
   constructor(
     private readonly databasePath: string,
     private readonly pollIntervalMs: number,
   ) {
-    const name = basename(databasePath);
-    this.names = new Set([name, `${name}-wal`]);
+    this.bellName = `${basename(databasePath)}-bell`;
+  }
+
+  /** Tells every process watching this store that something they follow changed (and wakes local waiters). */
+  ring(): void {
+    try {
+      this.bellFd ??= openSync(`${this.databasePath}-bell`, constants.O_RDWR | constants.O_CREAT);
+      // Rewriting one byte in place: an inotify modify event, and the file never grows.
+      writeSync(this.bellFd, Buffer.from([this.generationCount % 256]), 0, 1, 0);
+    } catch {
+      // A bell that cannot ring leaves the other processes on their fallback poll; nothing is lost.
+    }
+    this.notify();
   }
 
   /** Changes every time a wake-up fires. */
@@ -53,6 +66,8 @@ export class ChangeWaker {
 
   close(): void {
     this.closed = true;
+    if (this.bellFd !== undefined) closeSync(this.bellFd);
+    this.bellFd = undefined;
     this.watcher?.close();
     this.watcher = undefined;
     this.notify();
@@ -62,7 +77,7 @@ export class ChangeWaker {
     if (this.watcher !== undefined || this.closed) return;
     try {
       this.watcher = watch(dirname(this.databasePath), { persistent: false }, (_event, filename) => {
-        if (filename === null || this.names.has(filename.toString())) this.notify();
+        if (filename === null || filename.toString() === this.bellName) this.notify();
       });
       this.watcher.on('error', () => {
         // The folder went away or inotify ran out: the fallback poll keeps followers going.

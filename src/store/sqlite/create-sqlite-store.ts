@@ -68,6 +68,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     reportBadRecord: options.onBadRecord ?? defaultReporter(),
     knownInstances: new Set(),
     statements: new Map(),
+    historyWritten: false,
   };
   const publisher = new messages.MessagePublisher(context);
   let closed = false;

@@ -11,6 +11,8 @@ export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
  * A file written by a newer build is refused rather than guessed at.
  */
 export function migrate(db: Libsql.Database): void {
+  // Usually the schema is current: a plain read, with no write lock for every process that opens the file.
+  if (readUserVersion(db) === SCHEMA_VERSION) return;
   for (const migration of MIGRATIONS) {
     db.transaction(() => {
       const current = readUserVersion(db);

@@ -14,6 +14,8 @@ export interface SqliteContext {
   /** Instance ids known to be registered (a cache; misses are checked against the table). */
   readonly knownInstances: Set<string>;
   readonly statements: Map<string, Libsql.Statement>;
+  /** Set when the current write appended history: its commit must wake the other processes. */
+  historyWritten: boolean;
 }
 
 /** A prepared statement for `text`, cached per connection. */
@@ -31,10 +33,12 @@ export function nowIso(context: SqliteContext): string {
   return new Date(context.clock()).toISOString();
 }
 
-/** Runs `work` in one IMMEDIATE transaction (durable on return), then wakes local followers. */
+/** Runs `work` in one IMMEDIATE transaction (durable on return), then wakes followers if it changed history. */
 export function writeTransaction<T>(context: SqliteContext, work: () => T): T {
+  context.historyWritten = false;
   const result = context.db.transaction(work).immediate();
-  context.waker.notify();
+  if (context.historyWritten) context.waker.ring();
+  else context.waker.notify();
   return result;
 }
 
@@ -46,6 +50,7 @@ export function appendHistory(
   entityId: string,
   data: unknown,
 ): void {
+  context.historyWritten = true;
   sql(context, 'INSERT INTO history (at, kind, action, entity_id, data) VALUES (?, ?, ?, ?, ?)').run(nowIso(context), kind, action, entityId, data === null ? null : JSON.stringify(data));
 }
 

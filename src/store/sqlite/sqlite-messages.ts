@@ -125,7 +125,7 @@ export class MessagePublisher {
       for (const pending of batch) pending.reject(wrapped);
       return;
     }
-    this.context.waker.notify();
+    this.context.waker.ring();
     batch.forEach((pending, index) => {
       const outcome = outcomes[index];
       if (outcome !== undefined && 'message' in outcome) pending.resolve(outcome.message);
