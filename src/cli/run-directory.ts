@@ -17,14 +17,14 @@ export interface OpenedRun {
 }
 
 /** Opens an existing run's store for a read or send command; a missing run is one clear error. */
-export function openExistingRun(runDirectory: string | undefined, storeSpec?: string): OpenedRun {
+export async function openExistingRun(runDirectory: string | undefined, storeSpec?: string): Promise<OpenedRun> {
   const paths = runPaths(runDirectory ?? defaultRunDirectory());
   const record = existsSync(paths.runFile) ? readRunRecord(paths.runFile) : null;
   const spec = storeSpec ?? record?.store ?? undefined;
   if (spec === undefined && !existsSync(paths.store)) {
     throw new CliError(`no run in ${paths.root} (no collective.db); start one with \`tachikoma run\` or pass --run-dir`);
   }
-  return { paths, record, store: openStore(spec, paths.store) };
+  return { paths, record, store: await openStore(spec, paths.store) };
 }
 
 /** Throws a clear error unless `instanceId` is an instance of the run. */

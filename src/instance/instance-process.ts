@@ -39,7 +39,7 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
   process.on('SIGTERM', () => requestStop('SIGTERM'));
   process.on('SIGINT', () => requestStop('SIGINT'));
   if (process.connected) process.once('disconnect', () => requestStop('orchestrator gone'));
-  const store = openStore(options.store, paths.store);
+  const store = await openStore(options.store, paths.store);
   try {
     const brain = await createBrain(options.brain, {
       instanceId: options.id, role: options.role, runDirectory: paths.root, workspace: options.workspace, options: options.brainOptions,

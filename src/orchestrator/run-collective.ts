@@ -63,7 +63,7 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
     throw new Error(`${paths.root} already holds a run; continue it with \`tachikoma run --resume\`, or choose another --run-dir`);
   }
   const releaseLock = acquireRunLock(paths.orchestratorPidFile);
-  const store = openStore(options.store ?? undefined, paths.store);
+  const store = await openStore(options.store ?? undefined, paths.store);
   const created = options.resume ? readRunRecord(paths.runFile).createdAt : nowTimestamp();
   const writeRecord = (state: RunRecord['state']): Promise<void> => {
     const record: RunRecord = {

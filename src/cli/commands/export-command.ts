@@ -9,7 +9,7 @@ export interface ExportFlags {
 
 /** `tachikoma export`: the whole run as one JSON document (run record, registry, board, votes, memory, messages, history). */
 export async function exportCommand(flags: ExportFlags): Promise<number> {
-  const { store, record } = openExistingRun(flags.runDir);
+  const { store, record } = await openExistingRun(flags.runDir);
   const output = flags.out === undefined ? process.stdout : createWriteStream(flags.out);
   const write = async (text: string): Promise<void> => {
     if (!output.write(text)) await once(output, 'drain');

@@ -21,7 +21,7 @@ export async function mcpCommand(flags: McpFlags): Promise<number> {
   if (!id.success) throw new CliError(`invalid --instance ${JSON.stringify(flags.instance)}: ids look like instance_9`);
   const role = roleSchema.safeParse(flags.role ?? 'explorer');
   if (!role.success) throw new CliError('--role must be explorer, builder, reflector or coordinator');
-  const { store, paths, record } = openExistingRun(flags.runDir, flags.store);
+  const { store, paths, record } = await openExistingRun(flags.runDir, flags.store);
   const version = z.looseObject({ version: z.string() }).parse(JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8'))).version;
   try {
     await serveCollectiveMcp({

@@ -18,7 +18,7 @@ function print(flags: ReadFlags, value: unknown, human: () => string): void {
 
 /** `tachikoma status`: the run, its instances, and counts of messages, tasks and memory. */
 export async function statusCommand(flags: ReadFlags): Promise<number> {
-  const { store, record, paths } = openExistingRun(flags.runDir);
+  const { store, record, paths } = await openExistingRun(flags.runDir);
   try {
     const instances = await store.listInstances();
     const tasks = await store.listTasks();
@@ -60,7 +60,7 @@ export async function tasksCommand(flags: ReadFlags & { state?: string }): Promi
   if (flags.state !== undefined && !(TASK_STATES as readonly string[]).includes(flags.state)) {
     throw new CliError(`--state must be one of ${TASK_STATES.join(', ')}`);
   }
-  const { store } = openExistingRun(flags.runDir);
+  const { store } = await openExistingRun(flags.runDir);
   try {
     const tasks = await store.listTasks(flags.state === undefined ? {} : { state: flags.state as Task['state'] });
     print(flags, tasks, () => {
@@ -81,7 +81,7 @@ export async function tasksCommand(flags: ReadFlags & { state?: string }): Promi
 export async function memorySearchCommand(query: string[], flags: ReadFlags & { limit?: string }): Promise<number> {
   const limit = flags.limit === undefined ? 10 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError('--limit must be a whole number from 1 to 1000');
-  const { store } = openExistingRun(flags.runDir);
+  const { store } = await openExistingRun(flags.runDir);
   try {
     const hits = await store.searchMemory(query.join(' '), { limit });
     print(flags, hits, () =>

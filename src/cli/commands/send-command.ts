@@ -16,7 +16,7 @@ export async function sendCommand(words: string[], flags: SendFlags): Promise<nu
   if (text === '') throw new CliError('nothing to send: give the message text after the options');
   const type = messageTypeSchema.safeParse(flags.type ?? 'question');
   if (!type.success) throw new CliError(type.error.issues[0]?.message ?? 'unknown message type');
-  const { store } = openExistingRun(flags.runDir);
+  const { store } = await openExistingRun(flags.runDir);
   try {
     if (flags.to !== 'broadcast') await requireKnownInstance(store, flags.to);
     const message = await store.publish({ from: 'human', to: flags.to, type: type.data, content: text });

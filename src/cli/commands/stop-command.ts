@@ -14,7 +14,7 @@ export interface StopFlags {
  * instance act on), waits for the orchestrator to exit, and sends it SIGTERM if it has not by the timeout.
  */
 export async function stopCommand(flags: StopFlags): Promise<number> {
-  const { store, paths } = openExistingRun(flags.runDir);
+  const { store, paths } = await openExistingRun(flags.runDir);
   const timeoutMs = Math.round(Number(flags.timeout ?? '30') * 1000);
   let message;
   try {

@@ -1,0 +1,135 @@
+import { hostname } from 'node:os';
+import {
+  type Heartbeat,
+  INSTANCE_SCHEMA_VERSION,
+  type InstanceRecord,
+  type InstanceRegistration,
+  heartbeatSchema,
+  instanceIdSchema,
+  instanceRecordSchema,
+  instanceRegistrationSchema,
+} from '../../protocol/index.js';
+import { StoreError } from '../store-error.js';
+import { type PostgresContext, type Queryable, decodeRow, nowIso, reader } from './postgres-context.js';
+import { validateInput } from './postgres-records.js';
+import { type WriteTransaction, writeTransaction } from './postgres-transaction.js';
+
+interface InstanceRow {
+  id: string;
+  record: string;
+}
+
+const INSERT = 'INSERT INTO instances (id, v, status, heartbeat_ms, record) VALUES ($1, $2, $3, $4, $5)';
+const UPSERT = `${INSERT}
+  ON CONFLICT (id) DO UPDATE SET v = excluded.v, status = excluded.status, heartbeat_ms = excluded.heartbeat_ms, record = excluded.record`;
+
+function values(record: InstanceRecord): unknown[] {
+  return [record.id, INSTANCE_SCHEMA_VERSION, record.status, Date.parse(record.heartbeatAt), JSON.stringify(record)];
+}
+
+async function readInstance(context: PostgresContext, db: Queryable, instanceId: string, lock: boolean): Promise<InstanceRecord | undefined> {
+  const [row] = await db.query<InstanceRow>(`SELECT id, record FROM instances WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [instanceId]);
+  return row === undefined ? undefined : decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record);
+}
+
+function registered(context: PostgresContext, registration: ReturnType<typeof instanceRegistrationSchema.parse>, previous: InstanceRecord | undefined): InstanceRecord {
+  const now = nowIso(context);
+  return {
+    id: registration.id,
+    role: registration.role,
+    pid: registration.pid ?? null,
+    host: registration.host ?? hostname(),
+    status: registration.status ?? 'starting',
+    heartbeatAt: now,
+    startedAt: now,
+    currentTask: null,
+    iteration: previous?.iteration ?? 0,
+    lastActivity: previous === undefined ? 'registered' : 're-registered',
+    metadata: { ...(previous?.metadata ?? {}), ...(registration.metadata ?? {}) },
+  };
+}
+
+/** Adds an instance, or re-registers it keeping its iteration count and metadata. */
+export async function register(context: PostgresContext, input: InstanceRegistration): Promise<InstanceRecord> {
+  const registration = validateInput(instanceRegistrationSchema, input, 'instance registration');
+  const record = await writeTransaction(context, async (tx) => {
+    const fresh = registered(context, registration, undefined);
+    // Insert first: of two processes registering a new id at once, exactly one sees it as new.
+    const inserted = await tx.query(`${INSERT} ON CONFLICT (id) DO NOTHING RETURNING id`, values(fresh));
+    if (inserted.length > 0) {
+      tx.history('instance', 'registered', fresh.id, fresh);
+      return fresh;
+    }
+    const next = registered(context, registration, await readInstance(context, tx, registration.id, true));
+    await tx.query(UPSERT, values(next));
+    tx.history('instance', 're-registered', next.id, next);
+    return next;
+  });
+  context.knownInstances.add(record.id);
+  return record;
+}
+
+function changedFields(previous: InstanceRecord, next: InstanceRecord, beat: Heartbeat): boolean {
+  return (
+    next.status !== previous.status ||
+    next.currentTask !== previous.currentTask ||
+    next.iteration !== previous.iteration ||
+    next.lastActivity !== previous.lastActivity ||
+    next.pid !== previous.pid ||
+    beat.metadata !== undefined
+  );
+}
+
+async function applyHeartbeat(context: PostgresContext, tx: WriteTransaction, id: string, beat: ReturnType<typeof heartbeatSchema.parse>): Promise<InstanceRecord> {
+  const previous = await readInstance(context, tx, id, true);
+  if (previous === undefined) {
+    throw new StoreError('not_found', `unknown instance ${JSON.stringify(id)}: register it before sending heartbeats`);
+  }
+  const next: InstanceRecord = {
+    ...previous,
+    heartbeatAt: nowIso(context),
+    ...(beat.status === undefined ? {} : { status: beat.status }),
+    ...(beat.currentTask === undefined ? {} : { currentTask: beat.currentTask }),
+    ...(beat.iteration === undefined ? {} : { iteration: beat.iteration }),
+    ...(beat.lastActivity === undefined ? {} : { lastActivity: beat.lastActivity }),
+    ...(beat.pid === undefined ? {} : { pid: beat.pid }),
+    ...(beat.metadata === undefined ? {} : { metadata: { ...previous.metadata, ...beat.metadata } }),
+  };
+  await tx.query(UPSERT, values(next));
+  if (changedFields(previous, next, beat)) tx.history('instance', next.status !== previous.status ? 'status' : 'updated', id, next);
+  return next;
+}
+
+/** Field-by-field change of a heartbeat; history gets an event only when something besides the time changed. */
+export function heartbeat(context: PostgresContext, instanceId: string, input: Heartbeat | undefined): Promise<InstanceRecord> {
+  const id = validateInput(instanceIdSchema, instanceId, 'instance id');
+  const beat = validateInput(heartbeatSchema, input ?? {}, 'heartbeat');
+  return writeTransaction(context, (tx) => applyHeartbeat(context, tx, id, beat));
+}
+
+/** One instance record, or null. */
+export async function getInstance(context: PostgresContext, instanceId: string): Promise<InstanceRecord | null> {
+  return (await readInstance(context, reader(context), validateInput(instanceIdSchema, instanceId, 'instance id'), false)) ?? null;
+}
+
+/** `instance_2` before `instance_10`; other ids alphabetically. */
+function compareInstanceIds(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/** Every instance, `instance_2` before `instance_10`. */
+export async function listInstances(context: PostgresContext): Promise<InstanceRecord[]> {
+  const rows = await reader(context).query<InstanceRow>('SELECT id, record FROM instances');
+  const records = rows.flatMap((row) => decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record) ?? []);
+  return records.sort((a, b) => compareInstanceIds(a.id, b.id));
+}
+
+/** Running instances whose last heartbeat is older than `olderThanMs` by the store clock. */
+export async function findStale(context: PostgresContext, olderThanMs: number): Promise<InstanceRecord[]> {
+  if (!Number.isFinite(olderThanMs)) throw new StoreError('invalid_input', `olderThanMs must be a number, got ${olderThanMs}`);
+  const rows = await reader(context).query<InstanceRow>(
+    `SELECT id, record FROM instances WHERE heartbeat_ms < $1::float8 AND status NOT IN ('stopped', 'crashed')`,
+    [context.clock() - olderThanMs],
+  );
+  return rows.flatMap((row) => decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record) ?? []);
+}
