@@ -11,6 +11,18 @@ import { tieBreak } from './voting.js';
 /** Takes or renews the coordinator role unless this instance just handed it on; true while it holds it. */
 export async function holdCoordinatorRole(scope: TurnScope): Promise<boolean> {
   const { state, context } = scope;
+  if (!state.leftoverChecked) {
+    state.leftoverChecked = true;
+    // A lease in this instance's name at its first turn belongs to a previous life of this process (it crashed):
+    // hand it on, so another instance coordinates rather than a restarted one picking up mid-stride.
+    const lease = await tryUse(scope.tools, 'coordinator_lease', { action: 'status' }, leaseResult);
+    if (lease?.holder === scope.self) {
+      await act(scope.tools, 'coordinator_lease', { action: 'release' });
+      state.releasedAt = context.instance.iteration;
+      scope.notes.push('released the coordinator role left by a previous life of this instance');
+      return false;
+    }
+  }
   if (state.releasedAt !== null && context.instance.iteration - state.releasedAt < 3) return false;
   const lease = await tryUse(scope.tools, 'coordinator_lease', { action: 'acquire', ttlMs: scope.options.coordinatorLeaseMs }, leaseResult);
   return lease?.holder === scope.self;

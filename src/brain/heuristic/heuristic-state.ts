@@ -31,6 +31,8 @@ export interface HeuristicState {
   askedQuestions: number;
   announced: Set<string>;
   votedRounds: Set<string>;
+  /** Whether this process has checked for a coordinator lease left by its previous life. */
+  leftoverChecked: boolean;
 }
 
 /** Loads the personality persisted in the registry, or starts a fresh one. */
@@ -43,6 +45,7 @@ export function loadState(instanceId: string, metadata: Record<string, unknown>,
     askedQuestions: 0,
     announced: new Set(),
     votedRounds: new Set(),
+    leftoverChecked: false,
   };
 }
 
