@@ -1,5 +1,6 @@
 import type { TurnContext } from '../brain/brain.js';
 import type { MemoryItem, Message, Role, Task } from '../protocol/index.js';
+import { packContext, retrieveMemory } from '../collective/memory/index.js';
 import type { CollectiveStore } from '../store/index.js';
 
 /** Caps that keep a turn's context bounded however much the collective knows. */
@@ -17,19 +18,17 @@ export interface TurnContextInput {
   metadata: Record<string, unknown>;
 }
 
-/** Relevant memory: what the inbox (or, when quiet, the goal) is about, then the most important items. */
+/** Token budget of the memory a turn carries, however large collective memory grows. */
+export const MEMORY_CONTEXT_TOKENS = 2000;
+
+/**
+ * Relevant memory: scored by relevance to what the inbox (or, when quiet, the goal) is about, importance and
+ * recency, deduplicated, and packed into a fixed token budget.
+ */
 async function relevantMemory(store: CollectiveStore, inbox: readonly Message[], goal: string): Promise<MemoryItem[]> {
   const query = inbox.length > 0 ? inbox.map((message) => message.content).join(' ').slice(0, 2000) : goal;
-  const hits = await store.searchMemory(query, { limit: CONTEXT_LIMITS.memory });
-  const items = hits.map((hit) => hit.item);
-  if (items.length < CONTEXT_LIMITS.memory) {
-    const seen = new Set(items.map((item) => item.id));
-    for (const item of await store.listMemory({ order: 'importance', limit: CONTEXT_LIMITS.memory })) {
-      if (items.length >= CONTEXT_LIMITS.memory) break;
-      if (!seen.has(item.id)) items.push(item);
-    }
-  }
-  return items;
+  const scored = await retrieveMemory(store, { query, limit: CONTEXT_LIMITS.memory });
+  return packContext(scored, MEMORY_CONTEXT_TOKENS).items.map((entry) => entry.item);
 }
 
 /** Assembles one turn's context from the store. */

@@ -12,6 +12,7 @@ import {
   titleSchema,
   voteRuleSchema,
 } from '../protocol/index.js';
+import { rememberUnique } from '../collective/memory/index.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const findingInput = z.strictObject({
@@ -41,7 +42,7 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
     input: findingInput,
     run: async (input, env) => {
       const messageId = env.nextMessageId();
-      const item = await env.store.remember({
+      const { item, duplicateOf } = await rememberUnique(env.store, {
         id: `mem_${messageId.slice(4)}`,
         kind: 'finding',
         content: input.content,
@@ -50,6 +51,8 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
         author: env.self,
         sourceIds: [],
       });
+      // A near-identical finding is already in memory: say so instead of repeating it to everyone.
+      if (duplicateOf !== null) return { memoryId: item.id, duplicateOf, shared: false };
       const message = await env.store.publish({
         id: messageId,
         from: env.self,

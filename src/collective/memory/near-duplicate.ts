@@ -21,12 +21,16 @@ function words(tokens: readonly string[]): string[] {
   return tokens.flatMap((token) => (isCodeAnchor(token) ? [token] : token.split('-')));
 }
 
-/** The fingerprint of a text (NFKC, case-folded; contractions such as "isn't" count as "not"). */
+/**
+ * The fingerprint of a text: NFKC, case-folded; contractions such as "isn't" count as "not"; line numbers
+ * (`users.ts:42`, `line 42`, `lines 40-44`) are left out, as re-reports of one finding often cite a neighbouring line.
+ */
 export function fingerprint(text: string): TextFingerprint {
   const normalised = text
     .normalize('NFKC')
     .replace(/[\u2018\u2019]/g, "'")
-    .replace(/n't\b/gi, ' not');
+    .replace(/n't\b/gi, ' not')
+    .replace(/(?<=:|\blines? )\d+(?:-\d+)?/gi, '');
   const tokens = codeTokens(normalised);
   const anchors = new Set(tokens.filter(isCodeAnchor).map((token) => token.toLowerCase()));
   const lowered = words(tokens).map((word) => word.toLowerCase());

@@ -1,3 +1,5 @@
+import { acronymExpansions } from './acronyms.js';
+
 /** Longest query text looked at, in characters; the rest is ignored (it keeps hostile input cheap). */
 export const MAX_QUERY_CHARS = 10_000;
 
@@ -23,7 +25,7 @@ const STOP_WORDS = new Set(
 /**
  * Words that name no particular code but sit in a large share of code-audit memories (file extensions, `src`,
  * `line`): at 100k memories each is in about a quarter of them, costs the search most of its time, and adds
- * almost nothing to bm25 (its inverse document frequency is near zero).
+ * almost nothing to bm25 (its inverse document frequency is near zero). Inside a code name they still count.
  */
 const CODE_NOISE_WORDS = new Set(
   'src js jsx mjs cjs ts tsx mts cts py go rs rb java kt php cs cpp cc hpp h c json yaml yml toml md line lines'.split(' '),
@@ -35,12 +37,36 @@ export function textWords(text: string): string[] {
   return [...new Set(words)];
 }
 
+/** True for a word worth searching: not a stop word, not code noise. */
+export function isContentWord(word: string): boolean {
+  return !STOP_WORDS.has(word) && !CODE_NOISE_WORDS.has(word);
+}
+
 /**
  * The query text to hand the store's full-text search: the query's content words (stop words and code noise
  * removed), at most the number the store searches; all its words when it has nothing else. Empty when it has no words.
  */
 export function focusQuery(query: string): string {
   const words = textWords(query);
-  const content = words.filter((word) => !STOP_WORDS.has(word) && !CODE_NOISE_WORDS.has(word));
+  const content = words.filter(isContentWord);
   return (content.length > 0 ? content : words).slice(0, MAX_SEARCH_WORDS).join(' ');
+}
+
+/** A query with what its acronyms stand for: as the store should search it, and as relevance should score it. */
+export interface ExpandedQuery {
+  /** Query, then each expansion as one `_`-joined word (searched as a phrase: "server_side_request_forgery"). */
+  search: string;
+  /** Query, then each expansion's words. */
+  scoring: string;
+}
+
+/** The query cut to MAX_QUERY_CHARS, followed by what its acronyms stand for (and the acronyms of what it spells out). */
+export function expandAcronyms(query: string): ExpandedQuery {
+  const cut = query.slice(0, MAX_QUERY_CHARS);
+  const expansions = acronymExpansions(textWords(cut));
+  if (expansions.length === 0) return { search: cut, scoring: cut };
+  return {
+    search: `${cut} ${expansions.map((words) => words.join('_')).join(' ')}`,
+    scoring: `${cut} ${expansions.map((words) => words.join(' ')).join(' ')}`,
+  };
 }

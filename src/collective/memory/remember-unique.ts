@@ -1,10 +1,15 @@
 import { type MemoryItem, type NewMemoryItem, newMemoryItemSchema } from '../../protocol/index.js';
 import type { CollectiveStore } from '../../store/index.js';
+import { asSearchText, codeAnchors } from './code-anchors.js';
 import { NEAR_DUPLICATE_THRESHOLD, fingerprint, fingerprintSimilarity } from './near-duplicate.js';
 import { focusQuery } from './query-terms.js';
 
-/** Full-text hits compared with a new item: a near-duplicate shares most words, so it ranks near the top. */
-const DUPLICATE_CANDIDATES = 20;
+/**
+ * Full-text hits compared with a new item. A near-duplicate names exactly the same code, so when the item names
+ * code the search asks for those names alone (as phrases: cheap, and the memories naming all of them rank
+ * first); otherwise for its words, and a near-duplicate shares most of them.
+ */
+const DUPLICATE_CANDIDATES = 100;
 
 /** What rememberUnique did: the stored item (new, or the one already there) and, when it was a duplicate, its id. */
 export interface RememberUniqueResult {
@@ -27,7 +32,8 @@ export async function rememberUnique(store: CollectiveStore, item: NewMemoryItem
     const existing = await store.getMemory(input.id);
     if (existing !== null) return { item: existing, duplicateOf: null };
   }
-  const query = focusQuery(input.content);
+  const anchors = codeAnchors(input.content);
+  const query = focusQuery(asSearchText(anchors.length > 0 ? anchors.join(' ') : input.content));
   const hits = query === '' ? [] : await store.searchMemory(query, { limit: DUPLICATE_CANDIDATES, kinds: [input.kind] });
   const print = fingerprint(input.content);
   const duplicate = hits.find((hit) => fingerprintSimilarity(print, fingerprint(hit.item.content)) >= NEAR_DUPLICATE_THRESHOLD);

@@ -1,10 +1,10 @@
 import type { MemoryItem, MemoryKind } from '../../protocol/index.js';
-import type { CollectiveStore } from '../../store/index.js';
+import type { CollectiveStore, MemoryHit } from '../../store/index.js';
+import { asSearchText, codeSearchText } from './code-anchors.js';
+import { codeRelevance, textRelevance } from './code-relevance.js';
 import { MemoryError } from './memory-error.js';
 import { NEAR_DUPLICATE_THRESHOLD, type TextFingerprint, fingerprint, fingerprintSimilarity } from './near-duplicate.js';
-import { codeAnchors } from './code-anchors.js';
-import { relatedAnchors } from './expand-query.js';
-import { MAX_QUERY_CHARS, focusQuery } from './query-terms.js';
+import { MAX_QUERY_CHARS, expandAcronyms, focusQuery } from './query-terms.js';
 
 /** How much each component counts in a memory's score (each component is 0..1). */
 export interface RetrievalWeights {
@@ -26,8 +26,10 @@ export interface RetrieveOptions {
   halfLifeMs?: number;
   /** Only these kinds; default every kind. */
   kinds?: MemoryKind[];
-  /** Full-text hits taken as candidates, `limit`..1000; default max(50, 5 × limit). */
+  /** Hits taken from each full-text search as candidates, `limit`..1000; default max(100, 5 × limit). */
   candidatePool?: number;
+  /** Code-aware relevance when the query names code (default true); false: the store's bm25 of the query's words alone, one search. */
+  codeAware?: boolean;
 }
 
 /** One retrieved memory with its score and the three components (each 0..1) the score was made of. */
@@ -40,11 +42,12 @@ export interface ScoredMemory {
 }
 
 /**
- * Relevance counts most: a query asks about something, and recency and importance break ties between memories
- * about it and let a fresh or important memory in when little matches. With all weights equal (the paper's
- * choice) a fresh, important but unrelated memory outranks a relevant week-old one.
+ * Relevance leads: a query asks about something. Recency and importance (at most 0.1 each) reorder memories of
+ * about equal relevance and fill the list when little matches. With all weights equal (the Generative Agents
+ * choice) a fresh, important but unrelated memory outranks a relevant week-old one; `npm run bench:memory`
+ * prints what each choice costs in recall.
  */
-export const DEFAULT_RETRIEVAL_WEIGHTS: Readonly<RetrievalWeights> = Object.freeze({ recency: 0.3, importance: 0.3, relevance: 1 });
+export const DEFAULT_RETRIEVAL_WEIGHTS: Readonly<RetrievalWeights> = Object.freeze({ recency: 0.1, importance: 0.1, relevance: 1 });
 
 /** Recency halves every day by default: an audit's findings stay useful for its whole run, yesterday's less. */
 export const DEFAULT_HALF_LIFE_MS = 24 * 60 * 60 * 1000;
@@ -58,7 +61,7 @@ interface Settings {
   weights: RetrievalWeights;
   halfLifeMs: number;
   candidatePool: number;
-  expand: boolean;
+  codeAware: boolean;
 }
 
 function invalid(message: string): MemoryError {
@@ -80,12 +83,12 @@ function checkWeights(weights: RetrievalWeights): RetrievalWeights {
 function settingsOf(options: RetrieveOptions): Settings {
   if (typeof options.query !== 'string') throw invalid('query must be a string');
   const limit = checkInteger('limit', options.limit ?? 10, 1, MAX_LIMIT);
-  const candidatePool = checkInteger('candidatePool', options.candidatePool ?? Math.max(50, 5 * limit), limit, MAX_CANDIDATE_POOL);
+  const candidatePool = checkInteger('candidatePool', options.candidatePool ?? Math.max(100, 5 * limit), limit, MAX_CANDIDATE_POOL);
   const now = options.now ?? Date.now();
   if (!Number.isFinite(now)) throw invalid(`now must be a finite time in ms, got ${now}`);
   const halfLifeMs = options.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
   if (!Number.isFinite(halfLifeMs) || halfLifeMs <= 0) throw invalid(`halfLifeMs must be a positive number, got ${halfLifeMs}`);
-  return { limit, now, halfLifeMs, candidatePool, expand: (options as { expand?: boolean }).expand ?? true, weights: checkWeights(options.weights ?? DEFAULT_RETRIEVAL_WEIGHTS) };
+  return { limit, now, halfLifeMs, candidatePool, codeAware: options.codeAware ?? true, weights: checkWeights(options.weights ?? DEFAULT_RETRIEVAL_WEIGHTS) };
 }
 
 /** Exponential decay: 1 for a memory made at `now` (or later), 0.5 one half-life before, toward 0 with age. */
@@ -94,21 +97,33 @@ export function recencyOf(createdAt: string, now: number, halfLifeMs: number): n
   return Number.isFinite(age) ? 0.5 ** (age / halfLifeMs) : 0;
 }
 
-/** Full-text hits, then the most recent and most important memories: each candidate once, with its raw relevance. */
-async function gatherCandidates(store: CollectiveStore, options: RetrieveOptions, settings: Settings): Promise<Map<string, { item: MemoryItem; raw: number }>> {
+/** Hits of the first search, then those only the second found (their store relevance unknown: 0). */
+function mergeHits(first: readonly MemoryHit[], second: readonly MemoryHit[]): MemoryHit[] {
+  const seen = new Set(first.map((hit) => hit.item.id));
+  return [...first, ...second.filter((hit) => !seen.has(hit.item.id)).map((hit) => ({ item: hit.item, relevance: 0 }))];
+}
+
+/**
+ * The candidates, each once with its relevance 0..1: full-text hits for the query's words, hits for the code it
+ * names (when it names any), then the most recent and most important memories (relevance 0 unless also hit).
+ */
+async function gatherCandidates(store: CollectiveStore, options: RetrieveOptions, settings: Settings): Promise<Map<string, { item: MemoryItem; relevance: number }>> {
   const kinds = options.kinds === undefined ? {} : { kinds: options.kinds };
-  const query = focusQuery(options.query);
-  const [firstHits, recent, important] = await Promise.all([
-    query === '' ? Promise.resolve([]) : store.searchMemory(query, { limit: settings.candidatePool, ...kinds }),
+  const search = (text: string): Promise<MemoryHit[]> =>
+    text === '' ? Promise.resolve([]) : store.searchMemory(text, { limit: settings.candidatePool, ...kinds });
+  const cut = options.query.slice(0, MAX_QUERY_CHARS);
+  const query = settings.codeAware ? expandAcronyms(cut) : { search: cut, scoring: cut };
+  const [wordHits, codeHits, recent, important] = await Promise.all([
+    search(focusQuery(settings.codeAware ? asSearchText(query.search) : cut)),
+    settings.codeAware ? search(focusQuery(codeSearchText(cut))) : Promise.resolve([]),
     store.listMemory({ order: 'recency', limit: settings.limit, ...kinds }),
     store.listMemory({ order: 'importance', limit: settings.limit, ...kinds }),
   ]);
-  let hits = firstHits;
-  const related = settings.expand ? relatedAnchors(codeAnchors(options.query.slice(0, MAX_QUERY_CHARS)), firstHits.map((hit) => hit.item.content)) : [];
-  if (related.length > 0) hits = await store.searchMemory(focusQuery(`${related.join(' ')} ${query}`), { limit: settings.candidatePool, ...kinds });
-  const candidates = new Map<string, { item: MemoryItem; raw: number }>();
-  for (const hit of hits) if (!candidates.has(hit.item.id)) candidates.set(hit.item.id, { item: hit.item, raw: hit.relevance });
-  for (const item of [...recent, ...important]) if (!candidates.has(item.id)) candidates.set(item.id, { item, raw: 0 });
+  const hits = mergeHits(wordHits, codeHits);
+  const relevance = settings.codeAware ? codeRelevance(query.scoring, hits) : textRelevance(hits);
+  const candidates = new Map<string, { item: MemoryItem; relevance: number }>();
+  for (const hit of hits) candidates.set(hit.item.id, { item: hit.item, relevance: relevance.get(hit.item.id) ?? 0 });
+  for (const item of [...recent, ...important]) if (!candidates.has(item.id)) candidates.set(item.id, { item, relevance: 0 });
   return candidates;
 }
 
@@ -130,19 +145,19 @@ function bestDistinct(scored: readonly ScoredMemory[], limit: number): ScoredMem
 
 /**
  * Top memories for a query: candidates from full-text search plus the most recent and most important, each
- * scored (recency exponential decay, importance as stored, relevance = bm25 normalised to 0..1 within the
- * candidates), deduplicated, best first. Cost must not grow with the memory size beyond the store's indexed
- * queries: three store reads of bounded size, then work on at most candidatePool + 2 × limit items.
- * Any query text is safe (only its words are searched). Bad options reject with `MemoryError('invalid_input')`.
+ * scored (recency exponential decay, importance as stored, relevance 0..1 within the candidates), near-duplicates
+ * dropped, best first. Relevance is the store's bm25 normalised by the best hit; when the query names code
+ * (a path, an identifier) it is code-aware instead: see codeRelevance. Cost does not grow with the memory size
+ * beyond the store's indexed queries: two full-text searches and two index scans of bounded size, then work on
+ * at most 2 × candidatePool + 2 × limit items. Any query text is safe (only its words are searched, and at most
+ * MAX_QUERY_CHARS of it). Bad options reject with `MemoryError('invalid_input')`; store failures pass through.
  */
 export async function retrieveMemory(store: CollectiveStore, options: RetrieveOptions): Promise<ScoredMemory[]> {
   const settings = settingsOf(options);
   const candidates = await gatherCandidates(store, options, settings);
-  const best = Math.max(0, ...[...candidates.values()].map((candidate) => candidate.raw));
   const { weights } = settings;
-  const scored = [...candidates.values()].map(({ item, raw }): ScoredMemory => {
+  const scored = [...candidates.values()].map(({ item, relevance }): ScoredMemory => {
     const recency = recencyOf(item.createdAt, settings.now, settings.halfLifeMs);
-    const relevance = best > 0 ? Math.min(1, Math.max(0, raw / best)) : 0;
     const score = weights.recency * recency + weights.importance * item.importance + weights.relevance * relevance;
     return { item, score, recency, importance: item.importance, relevance };
   });
