@@ -35,10 +35,14 @@ function reReportOf(original: NewMemoryItem, content: string, now: number): NewM
   return { kind: original.kind, content, importance: original.importance, author: 'instance_9', createdAt: new Date(now).toISOString() };
 }
 
-/** Writes `probes` re-reports and `probes` look-alikes of stored memories through rememberUnique. */
+/**
+ * Writes `probes` re-reports and up to `probes` look-alikes of stored memories through rememberUnique. A
+ * look-alike whose text is already stored verbatim (a template that names only the file) is not one, and is skipped.
+ */
 export async function measureDedupe(store: CollectiveStore, stored: readonly NewMemoryItem[], random: SeededRandom, probes: number): Promise<DedupeRun> {
   const run: DedupeRun = { reReports: 0, recognised: 0, lookAlikes: 0, merged: 0, wallMs: [] };
   const names = [...new Set(stored.flatMap((memory) => memory.content.match(/[\w-]+\.(?:ts|js|py|go)\b/g) ?? []))];
+  const contents = new Set(stored.map((memory) => memory.content));
   const now = Date.now();
   const timed = async (item: NewMemoryItem): Promise<string | null> => {
     const startedAt = nowMs();
@@ -55,7 +59,7 @@ export async function measureDedupe(store: CollectiveStore, stored: readonly New
     if (duplicateOf === original.id || (match !== null && isNearDuplicate(match.content, original.content))) run.recognised += 1;
     const source = random.pick(stored);
     const other = lookAlike(source.content, random, names);
-    if (other === null) continue;
+    if (other === null || contents.has(other)) continue; // the same words about that file are already stored: a true duplicate
     run.lookAlikes += 1;
     if ((await timed(reReportOf(source, other, now))) !== null) run.merged += 1;
   }

@@ -9,8 +9,8 @@ import {
   type SqliteRun,
   createBenchStore,
   measureIdleFollowers,
+  medianRun,
   prefillStore,
-  repeatRuns,
   runWritersWithReader,
 } from './sqlite-scenarios.js';
 import { type Throughput, formatNumber } from './stats.js';
@@ -47,26 +47,38 @@ interface SqliteThroughputs {
   largePrefill: Throughput;
 }
 
-/** The four throughput figures of the SQLite store; each the median of `plan.rounds` rounds. */
+/**
+ * The four throughput figures of the SQLite store, each the median of `plan.rounds` rounds. The rounds are
+ * interleaved (from 0, one at a time, at 10k, at 1m, then again), so load that comes and goes on a shared box
+ * hits every figure alike and the at-1m / at-10k ratio stays fair.
+ */
 async function measureSqliteThroughputs(directory: string, plan: BenchPlan): Promise<SqliteThroughputs> {
   const shape = { window: plan.window, contentBytes: plan.contentBytes, maxDurationMs: plan.maxDurationMs, count: plan.perWriter };
-  const rounds = plan.rounds > 1 ? `, median of ${plan.rounds} rounds` : '';
-  const fresh = (name: string, prefill: number, window: number, count: number) => (): Promise<SqliteRun> =>
+  const fresh = (name: string, prefill: number, window: number, count: number): Promise<SqliteRun> =>
     withFreshStore(directory, name, plan, prefill, (storePath) => runWritersWithReader(storePath, plan.writers, { ...shape, window, count }));
 
-  progress(`sqlite from 0: ${plan.writers} writers × ${formatNumber(plan.perWriter)}, window ${plan.window}${rounds}`);
-  const sqliteFromEmpty = await repeatRuns(plan.rounds, fresh('from-empty', 0, plan.window, plan.perWriter));
-  progress(`sqlite from 0, one publish at a time: ${plan.writers} writers × ${formatNumber(plan.perWriterOneAtATime)}${rounds}`);
-  const sqliteOneAtATime = await repeatRuns(plan.rounds, fresh('one-at-a-time', 0, 1, plan.perWriterOneAtATime));
-  progress(`sqlite at ${formatNumber(plan.mediumPrefill)} stored${rounds}`);
-  const sqliteAtMedium = await repeatRuns(plan.rounds, fresh('at-medium', plan.mediumPrefill, plan.window, plan.perWriter));
-
-  progress(`sqlite at ${formatNumber(plan.largePrefill)} stored${rounds} (pre-filling first; the rounds add to the same store)`);
-  return withFreshStore(directory, 'at-large', plan, 0, async (storePath) => {
-    const largePrefill = await prefillStore(storePath, plan.largePrefill, plan.prefillProcesses, plan.contentBytes);
-    progress(`  pre-filled ${formatNumber(largePrefill.written)} messages in ${formatNumber(largePrefill.seconds, 1)} s`);
-    const sqliteAtLarge = await repeatRuns(plan.rounds, () => runWritersWithReader(storePath, plan.writers, shape));
-    return { sqliteFromEmpty, sqliteOneAtATime, sqliteAtMedium, sqliteAtLarge, largePrefill };
+  progress(`pre-filling a store with ${formatNumber(plan.largePrefill)} messages (${plan.prefillProcesses} processes)`);
+  return withFreshStore(directory, 'at-large', plan, 0, async (largePath) => {
+    const largePrefill = await prefillStore(largePath, plan.largePrefill, plan.prefillProcesses, plan.contentBytes);
+    progress(`  done in ${formatNumber(largePrefill.seconds, 1)} s`);
+    const runs: Record<'fromEmpty' | 'oneAtATime' | 'atMedium' | 'atLarge', SqliteRun[]> = { fromEmpty: [], oneAtATime: [], atMedium: [], atLarge: [] };
+    for (let round = 1; round <= plan.rounds; round += 1) {
+      progress(
+        `round ${round}/${plan.rounds}: ${plan.writers} writers × ${formatNumber(plan.perWriter)} (window ${plan.window}) from 0, ` +
+          `× ${formatNumber(plan.perWriterOneAtATime)} one at a time, then at ${formatNumber(plan.mediumPrefill)} and at ${formatNumber(plan.largePrefill)} stored`,
+      );
+      runs.fromEmpty.push(await fresh('from-empty', 0, plan.window, plan.perWriter));
+      runs.oneAtATime.push(await fresh('one-at-a-time', 0, 1, plan.perWriterOneAtATime));
+      runs.atMedium.push(await fresh('at-medium', plan.mediumPrefill, plan.window, plan.perWriter));
+      runs.atLarge.push(await runWritersWithReader(largePath, plan.writers, shape));
+    }
+    return {
+      sqliteFromEmpty: medianRun(runs.fromEmpty),
+      sqliteOneAtATime: medianRun(runs.oneAtATime),
+      sqliteAtMedium: medianRun(runs.atMedium),
+      sqliteAtLarge: medianRun(runs.atLarge),
+      largePrefill,
+    };
   });
 }
 

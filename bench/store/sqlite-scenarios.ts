@@ -85,15 +85,14 @@ export interface SqliteRun {
   rounds: number[];
 }
 
-/** Runs `once` `times` times, one after another; returns the round of median throughput, with every round's figure. */
-export async function repeatRuns(times: number, once: (round: number) => Promise<SqliteRun>): Promise<SqliteRun> {
-  const runs: SqliteRun[] = [];
-  for (let round = 0; round < times; round += 1) runs.push(await once(round));
+/** The run of median throughput, carrying every run's msgs/s in `rounds`. */
+export function medianRun(runs: readonly SqliteRun[]): SqliteRun {
   const sorted = [...runs].sort((left, right) => left.throughput.messagesPerSecond - right.throughput.messagesPerSecond);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
-  if (median === undefined) throw new Error('repeatRuns needs at least one round');
+  if (median === undefined) throw new Error('medianRun needs at least one run');
   return { ...median, rounds: runs.map((run) => run.throughput.messagesPerSecond) };
 }
+
 
 /** Writers (each `perWriter` messages, `window` in flight, optionally paced) while one reader follows everything. */
 export async function runWritersWithReader(
