@@ -94,7 +94,7 @@ export function readRunRecord(path: string): RunRecord {
 export type RunSettings = RunRecord['settings'];
 
 export const DEFAULT_SETTINGS: RunSettings = {
-  heartbeatMs: 1000,
+  heartbeatMs: 3000,
   staleMs: 15_000,
   leaseMs: 60_000,
   idleCheckMs: 30_000,
