@@ -34,8 +34,9 @@ export class ChangeWaker {
     this.notify();
   }
 
-  /** Changes every time a wake-up fires. */
+  /** Changes every time a wake-up fires. Starts watching, so a change right after this call is not missed. */
   generation(): number {
+    this.ensureWatcher();
     return this.generationCount;
   }
 
