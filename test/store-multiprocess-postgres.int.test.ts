@@ -29,6 +29,11 @@ async function readAllMessages(store: CollectiveStore): Promise<MessageLine[]> {
 }
 
 /** The collective's sequences, checked by SQL: messages and history numbered 1..n without a gap, counters agreeing. */
+/** The store spec a worker opens: the server URL with the collective's schema. */
+function storeSpec(server: string, schema: string): string {
+  return `${server}${server.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+
 function sequenceProblems(server: string, schema: string): Promise<string[]> {
   return withServer(server, async (client) => {
     const { rows } = await client.query<{ problem: string }>(
@@ -72,9 +77,9 @@ if (url === undefined) {
     });
 
     const startFollower = (reportName: string, untilCount: number): WorkerProcess =>
-      pool.start('postgres-message-follower', { url: server, schema, reportPath: dir.file(reportName), untilCount, pollIntervalMs: 200 }, reportName);
+      pool.start('message-follower', { store: storeSpec(server, schema), reportPath: dir.file(reportName), untilCount, pollIntervalMs: 200 }, reportName);
     const startWriter = (instanceId: string, reportName: string, shape: { count: number; maxBurst: number; pauseMs: number }): WorkerProcess =>
-      pool.start('postgres-message-writer', { url: server, schema, instanceId, reportPath: dir.file(reportName), ...shape }, instanceId);
+      pool.start('message-writer', { store: storeSpec(server, schema), instanceId, reportPath: dir.file(reportName), ...shape }, instanceId);
 
     it('8 writers x 5,000 messages: each of 2 followers sees every message exactly once, in one order', { timeout: 180_000 }, async () => {
       const writerIds = Array.from({ length: 8 }, (_, n) => `writer_${n + 1}`);
@@ -114,7 +119,7 @@ if (url === undefined) {
         }),
       );
 
-      const claimers = claimerIds.map((instanceId) => pool.start('postgres-task-claimer', { url: server, schema, instanceId, leaseMs: 30_000 }, instanceId));
+      const claimers = claimerIds.map((instanceId) => pool.start('task-claimer', { store: storeSpec(server, schema), instanceId, leaseMs: 30_000 }, instanceId));
       const reports = await Promise.all(claimers.map((claimer) => claimer.nextLine(claimerReportSchema, 150_000)));
       await Promise.all(claimers.map(expectCleanExit));
 
@@ -182,7 +187,7 @@ if (url === undefined) {
       for (const id of ['agent_a', 'agent_b', 'agent_c']) await store.register({ id, role: 'builder' });
       for (const id of ['lease_kill', 'lease_stall', 'lease_stall_alone']) await store.createTask({ id, title: id, createdBy: 'orchestrator' });
       const startAgent = async (instanceId: string): Promise<WorkerProcess> => {
-        const agent = pool.start('postgres-task-agent', { url: server, schema, instanceId }, instanceId);
+        const agent = pool.start('task-agent', { store: storeSpec(server, schema), instanceId }, instanceId);
         expect(await agent.nextLine(taskAgentEventSchema, 10_000)).toEqual({ event: 'ready', instanceId });
         return agent;
       };

@@ -74,11 +74,11 @@ describe('sqlite store shared by real OS processes', () => {
   });
 
   function startFollower(reportName: string, untilCount: number): WorkerProcess {
-    return pool.start('message-follower', { storePath, reportPath: dir.file(reportName), untilCount, pollIntervalMs: 200 }, reportName);
+    return pool.start('message-follower', { store: storePath, reportPath: dir.file(reportName), untilCount, pollIntervalMs: 200 }, reportName);
   }
 
   function startWriter(instanceId: string, reportName: string, shape: { count: number; maxBurst: number; pauseMs: number }): WorkerProcess {
-    return pool.start('message-writer', { storePath, instanceId, reportPath: dir.file(reportName), ...shape }, instanceId);
+    return pool.start('message-writer', { store: storePath, instanceId, reportPath: dir.file(reportName), ...shape }, instanceId);
   }
 
   it('8 writers x 5,000 messages: each of 2 followers sees every message exactly once, in one order', { timeout: 120_000 }, async () => {
@@ -114,7 +114,7 @@ describe('sqlite store shared by real OS processes', () => {
     for (const id of claimerIds) await store.register({ id, role: 'builder' });
     for (let n = 0; n < 2_000; n += 1) await store.createTask({ id: `task_${n}`, title: `task ${n}`, createdBy: 'orchestrator' });
 
-    const claimers = claimerIds.map((instanceId) => pool.start('task-claimer', { storePath, instanceId, leaseMs: 30_000 }, instanceId));
+    const claimers = claimerIds.map((instanceId) => pool.start('task-claimer', { store: storePath, instanceId, leaseMs: 30_000 }, instanceId));
     const reports = await Promise.all(claimers.map((claimer) => claimer.nextLine(claimerReportSchema, 100_000)));
     await Promise.all(claimers.map(expectCleanExit));
 
@@ -185,7 +185,7 @@ describe('sqlite store shared by real OS processes', () => {
     for (const id of ['agent_a', 'agent_b', 'agent_c']) await store.register({ id, role: 'builder' });
     for (const id of ['lease_kill', 'lease_stall', 'lease_stall_alone']) await store.createTask({ id, title: id, createdBy: 'orchestrator' });
     const startAgent = async (instanceId: string): Promise<WorkerProcess> => {
-      const agent = pool.start('task-agent', { storePath, instanceId }, instanceId);
+      const agent = pool.start('task-agent', { store: storePath, instanceId }, instanceId);
       expect(await agent.nextLine(taskAgentEventSchema, 10_000)).toEqual({ event: 'ready', instanceId });
       return agent;
     };

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { z } from 'zod';
-import { createSqliteStore } from '../../src/store/index.js';
+import { openStore } from '../../src/store/index.js';
 import { type MessageLine, emit, fail, readWorkerConfig, watchParent } from './worker-io.js';
 
 /**
@@ -9,14 +9,15 @@ import { type MessageLine, emit, fail, readWorkerConfig, watchParent } from './w
  * parent closes stdin). Malformed rows are reported on stderr by the store's default reporter.
  */
 const configSchema = z.strictObject({
-  storePath: z.string(),
+  /** A store spec as `--store` takes it: a SQLite file path or a postgres:// URL with ?schema=. */
+  store: z.string().min(1),
   reportPath: z.string(),
   untilCount: z.number().int().nonnegative(),
   pollIntervalMs: z.number().int().positive(),
 });
 
 const config = readWorkerConfig(configSchema);
-const store = createSqliteStore(config.storePath, { pollIntervalMs: config.pollIntervalMs });
+const store = await openStore(config.store, config.store, { pollIntervalMs: config.pollIntervalMs });
 const abort = new AbortController();
 let buffered: string[] = [];
 

@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { createSqliteStore } from '../../src/store/index.js';
+import { openStore } from '../../src/store/index.js';
 import { type MessageLine, fail, readWorkerConfig, watchParent } from './worker-io.js';
 
 /**
@@ -11,7 +11,8 @@ import { type MessageLine, fail, readWorkerConfig, watchParent } from './worker-
  * in index order. count 0 means "until killed".
  */
 const configSchema = z.strictObject({
-  storePath: z.string(),
+  /** A store spec as `--store` takes it: a SQLite file path or a postgres:// URL with ?schema=. */
+  store: z.string().min(1),
   instanceId: z.string(),
   reportPath: z.string(),
   count: z.number().int().nonnegative(),
@@ -21,7 +22,7 @@ const configSchema = z.strictObject({
 
 const config = readWorkerConfig(configSchema);
 watchParent();
-const store = createSqliteStore(config.storePath);
+const store = await openStore(config.store, config.store);
 
 function report(line: MessageLine): void {
   appendFileSync(config.reportPath, `${JSON.stringify(line)}\n`);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { parseJsonRecord } from '../../src/protocol/index.js';
-import { StoreError, createSqliteStore } from '../../src/store/index.js';
+import { StoreError, openStore } from '../../src/store/index.js';
 import { type TaskAgentCommand, emit, errorCode, fail, readWorkerConfig, taskAgentCommandSchema, watchParent } from './worker-io.js';
 
 /**
@@ -10,12 +10,13 @@ import { type TaskAgentCommand, emit, errorCode, fail, readWorkerConfig, taskAge
  * (SIGSTOP) between a claim and a completion to play a stalled ex-owner.
  */
 const configSchema = z.strictObject({
-  storePath: z.string(),
+  /** A store spec as `--store` takes it: a SQLite file path or a postgres:// URL with ?schema=. */
+  store: z.string().min(1),
   instanceId: z.string(),
 });
 
 const config = readWorkerConfig(configSchema);
-const store = createSqliteStore(config.storePath);
+const store = await openStore(config.store, config.store);
 
 async function claimOnce(taskId: string, leaseMs: number, conflicts: number): Promise<void> {
   const task = await store.claimTask(taskId, config.instanceId, { leaseMs });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createSqliteStore } from '../../src/store/index.js';
+import { openStore } from '../../src/store/index.js';
 import { emit, fail, readWorkerConfig, watchParent } from './worker-io.js';
 
 /**
@@ -7,14 +7,15 @@ import { emit, fail, readWorkerConfig, watchParent } from './worker-io.js';
  * task whose completeTask() call succeeded in this process. Any error is fatal (exit 1).
  */
 const configSchema = z.strictObject({
-  storePath: z.string(),
+  /** A store spec as `--store` takes it: a SQLite file path or a postgres:// URL with ?schema=. */
+  store: z.string().min(1),
   instanceId: z.string(),
   leaseMs: z.number().int().positive(),
 });
 
 const config = readWorkerConfig(configSchema);
 watchParent();
-const store = createSqliteStore(config.storePath);
+const store = await openStore(config.store, config.store);
 
 async function run(): Promise<void> {
   const completed: string[] = [];
