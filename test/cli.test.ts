@@ -27,7 +27,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(() => rmSync(runDirectory, { recursive: true, force: true }));
+afterAll(() => rmSync(runDirectory, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 describe('read commands', () => {
   it('status --json describes the run', async () => {

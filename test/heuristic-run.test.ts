@@ -20,7 +20,7 @@ function heuristicWorkspace(config: Record<string, unknown>): { workspace: strin
     JSON.stringify({ heartbeatMs: 250, staleMs: 8000, stopTimeoutMs: 5000, ...config, brainOptions: { coordinatorLeaseMs: 2000, coordinatorTermTurns: 2, voteWindowMs: 6000, filesPerTask: 3, ...(config.brainOptions as object | undefined) } }),
   );
   const runDirectory = join(workspace, '.tachikoma');
-  cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
+  cleanups.push(() => rmSync(workspace, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   return { workspace, runDirectory };
 }
 

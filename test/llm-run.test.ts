@@ -38,7 +38,7 @@ function workspaceWithFiles(): { workspace: string; runDirectory: string } {
     writeFileSync(join(workspace, path), content);
   }
   writeFileSync(join(workspace, 'tachikoma.config.json'), JSON.stringify({ heartbeatMs: 250, staleMs: 10_000, idleCheckMs: 1500, stopTimeoutMs: 5000 }));
-  cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
+  cleanups.push(() => rmSync(workspace, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   return { workspace, runDirectory: join(workspace, '.tachikoma') };
 }
 

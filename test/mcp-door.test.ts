@@ -19,7 +19,7 @@ beforeAll(async () => {
   await store.register({ id: 'instance_1', role: 'explorer' });
   await store.close();
 });
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+afterAll(() => rmSync(workspace, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 const textContent = z.object({ content: z.array(z.object({ type: z.literal('text'), text: z.string() })), isError: z.boolean().optional() });
 

@@ -30,7 +30,7 @@ export function makeWorkspace(script: unknown, config: Record<string, unknown> =
     join(workspace, 'tachikoma.config.json'),
     JSON.stringify({ brain: 'scripted', brainOptions: { script: 'script.json' }, heartbeatMs: 250, staleMs: 5000, idleCheckMs: 60_000, stopTimeoutMs: 5000, ...config }),
   );
-  return { workspace, runDirectory: join(workspace, '.tachikoma'), cleanup: () => rmSync(workspace, { recursive: true, force: true }) };
+  return { workspace, runDirectory: join(workspace, '.tachikoma'), cleanup: () => rmSync(workspace, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 /** A live `tachikoma run --json` process and what it printed. */
