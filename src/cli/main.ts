@@ -23,6 +23,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-g, --goal <text>', 'the goal (default: an audit of the workspace)')
     .option('--until-done', 'exit when the collective agrees the goal is met or its budget ends')
     .option('--no-dashboard', 'do not serve the web dashboard')
+    .option('--dashboard-port <port>', 'dashboard port (default 7420, or a free one when taken)')
+    .option('--dashboard-host <host>', 'dashboard address (default 127.0.0.1; any other needs the printed token)')
     .addOption(new Option('--brain <kind>', 'brain for every instance').choices(BRAIN_KINDS))
     .option('--store <spec>', 'store: sqlite (default), a SQLite file path, or postgres://…')
     .option('--config <file>', 'config file (default: tachikoma.config.json in the workspace)')
@@ -141,6 +143,19 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (flags: { instance: string }) => {
       const { mcpCommand } = await import('./commands/mcp-command.js');
       setExitCode(await mcpCommand(flags));
+    });
+
+  program
+    .command('dashboard')
+    .description('serve the web dashboard of an existing run, live or finished (replay, memory, tasks, votes)')
+    .addOption(runDirOption())
+    .option('--store <spec>', "store spec (default: the run's)")
+    .option('--port <port>', 'port (default 7420, or a free one when taken)')
+    .option('--host <host>', 'address (default 127.0.0.1; any other needs the printed token)')
+    .addOption(jsonOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const { dashboardCommand } = await import('./commands/dashboard-command.js');
+      setExitCode(await dashboardCommand(flags));
     });
 
   program

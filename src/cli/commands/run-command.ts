@@ -12,6 +12,8 @@ import { CliError } from '../cli-error.js';
 import { formatEvent } from '../format-event.js';
 import { defaultRunDirectory } from '../run-directory.js';
 import { renderInstanceTable } from '../status-table.js';
+import type { DashboardServer } from '../../dashboard/server/serve-dashboard.js';
+import { parsePort, serveRunDashboard } from './dashboard-command.js';
 
 export interface RunFlags {
   instances?: string;
@@ -31,6 +33,8 @@ export interface RunFlags {
   maxTurns?: string;
   maxTokens?: string;
   maxCost?: string;
+  dashboardPort?: string;
+  dashboardHost?: string;
 }
 
 function parseCount(text: string | undefined, fallback: number): number {
@@ -116,11 +120,34 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
   checkBrains(instances, flags);
   const timeoutMs = parseSeconds(flags.timeout);
+  const dashboardPort = parsePort(flags.dashboardPort, '--dashboard-port');
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const display = createDisplay(flags.json === true ? 'json' : process.stdout.isTTY ? 'tty' : 'lines', flags.dashboard !== false);
+  const display = createDisplay(flags.json === true ? 'json' : process.stdout.isTTY ? 'tty' : 'lines');
+  let dashboard: Promise<DashboardServer | undefined> = Promise.resolve(undefined);
+  const startDashboard = (): void => {
+    if (flags.dashboard === false) return;
+    const paths = runPaths(runDirectory);
+    const storeSpec = record?.store ?? flags.store ?? config.store ?? null;
+    dashboard = serveRunDashboard({
+      paths,
+      record: existsSync(paths.runFile) ? readRunRecord(paths.runFile) : null,
+      storeSpec,
+      ...(flags.dashboardHost === undefined ? {} : { host: flags.dashboardHost }),
+      ...(dashboardPort === undefined ? {} : { port: dashboardPort }),
+    }).then(
+      (server) => {
+        display.dashboard(server.url, server.token !== null);
+        return server;
+      },
+      (error: unknown) => {
+        display.note(`dashboard not started: ${(error as Error).message}`);
+        return undefined;
+      },
+    );
+  };
   try {
     const state = await runCollective({
       runDirectory,
@@ -133,7 +160,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       untilDone: flags.untilDone === true,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       onEvent: display.event,
-      onReady: display.ready,
+      onReady: (live) => {
+        display.ready(live);
+        startDashboard();
+      },
       signal: controller.signal,
     });
     return state === 'crashed' ? 1 : 0;
@@ -141,6 +171,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     if (error instanceof Error && !CliError.isInstance(error)) throw new CliError(error.message);
     throw error;
   } finally {
+    await (await dashboard)?.close();
     display.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -150,23 +181,45 @@ export async function runCommand(flags: RunFlags): Promise<number> {
 interface Display {
   event: (event: OrchestratorEvent) => void;
   ready: (live: LiveRun) => void;
+  dashboard: (url: string, needsToken: boolean) => void;
+  note: (text: string) => void;
   close: () => void;
 }
 
-function createDisplay(mode: 'json' | 'tty' | 'lines', wantsDashboard: boolean): Display {
+const TOKEN_NOTE = 'the dashboard listens beyond this machine: the token in its address is needed on every request; keep it private';
+
+function createDisplay(mode: 'json' | 'tty' | 'lines'): Display {
   if (mode === 'json') {
-    return { event: (event) => process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...event })}\n`), ready: () => undefined, close: () => undefined };
+    const line = (record: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`);
+    return {
+      event: (event) => line(event),
+      ready: () => undefined,
+      dashboard: (url) => line({ type: 'dashboard', url }),
+      note: (text) => line({ type: 'note', text }),
+      close: () => undefined,
+    };
   }
   if (mode === 'lines') {
-    return { event: (event) => process.stdout.write(`${new Date().toISOString()} ${formatEvent(event)}\n`), ready: () => undefined, close: () => undefined };
+    const line = (text: string): void => void process.stdout.write(`${new Date().toISOString()} ${text}\n`);
+    return {
+      event: (event) => line(formatEvent(event)),
+      ready: () => undefined,
+      dashboard: (url, needsToken) => {
+        line(`dashboard: ${url}`);
+        if (needsToken) line(TOKEN_NOTE);
+      },
+      note: line,
+      close: () => undefined,
+    };
   }
   let timer: NodeJS.Timeout | undefined;
   let live: LiveRun | undefined;
+  let dashboardText = 'no dashboard';
   const recent: string[] = [];
   const render = async (): Promise<void> => {
     if (live === undefined) return;
     const instances = await live.store.listInstances();
-    const header = `Tachikoma · ${instances.length} instances · ${live.messagesPerSecond().toFixed(1)} msg/s · ${wantsDashboard ? 'dashboard: not in this build' : 'no dashboard'} · Ctrl-C stops`;
+    const header = `Tachikoma · ${instances.length} instances · ${live.messagesPerSecond().toFixed(1)} msg/s · ${dashboardText} · Ctrl-C stops`;
     logUpdate([header, renderInstanceTable(instances), ...recent.slice(-6)].join('\n'));
   };
   return {
@@ -177,6 +230,11 @@ function createDisplay(mode: 'json' | 'tty' | 'lines', wantsDashboard: boolean):
         process.stdout.write(`${formatEvent(event)}\n`);
       }
     },
+    dashboard: (url, needsToken) => {
+      dashboardText = `dashboard ${url}`;
+      if (needsToken) recent.push(TOKEN_NOTE);
+    },
+    note: (text) => recent.push(text),
     ready: (running) => {
       live = running;
       timer = setInterval(() => void render().catch(() => undefined), 1000);

@@ -1,0 +1,230 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { type HistoryEvent, instanceIdSchema, messageTypeSchema } from '../../protocol/index.js';
+import { type CollectiveStore, StoreError } from '../../store/index.js';
+import type { ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, RunInfo, StateResponse } from '../view-model/wire.js';
+import { type DashboardModel, wireMessage } from './dashboard-model.js';
+import { readLogTail, watchLog } from './log-tail.js';
+import type { UiAssets } from './ui-assets.js';
+
+export interface DashboardAppOptions {
+  store: CollectiveStore;
+  model: DashboardModel;
+  run: RunInfo;
+  assets: UiAssets;
+  /** Where instance logs live (`<run>/logs/<id>.log`). */
+  logPath: (instanceId: string) => string;
+  /** Required on every request when set (the server listens beyond loopback). */
+  token?: string;
+  /** Host header values accepted (DNS-rebinding guard); empty means any. */
+  allowedHosts: readonly string[];
+}
+
+const TOKEN_COOKIE = 'tachikoma_token';
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const sendSchema = z.strictObject({
+  to: z.string().min(1).max(64),
+  text: z.string().min(1, 'nothing to send').max(65_536),
+  type: messageTypeSchema.optional(),
+});
+
+function sameToken(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+function intParam(text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(value)));
+}
+
+function fail(c: Context, status: 400 | 403 | 404 | 413, error: string): Response {
+  return c.json<ErrorResponse>({ error }, status);
+}
+
+/** The dashboard's HTTP surface: the built UI, a JSON API, and live history over SSE. */
+export function createDashboardApp(options: DashboardAppOptions): Hono {
+  const { store, model, run, assets } = options;
+  const app = new Hono();
+
+  const guard: MiddlewareHandler = async (c, next) => {
+    const host = c.req.header('host') ?? '';
+    if (options.allowedHosts.length > 0 && !options.allowedHosts.includes(host.toLowerCase())) return fail(c, 403, `host ${JSON.stringify(host)} is not served here`);
+    if (options.token !== undefined) {
+      const bearer = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
+      const fromQuery = c.req.query('token');
+      const ok = sameToken(bearer, options.token) || sameToken(cookieValue(c.req.header('cookie'), TOKEN_COOKIE), options.token) || sameToken(fromQuery, options.token);
+      if (!ok) return fail(c, 403, 'this dashboard needs its token (printed when it started): open it with ?token=…');
+      if (fromQuery !== undefined) c.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const origin = c.req.header('origin');
+      if (origin === undefined || origin !== `http://${host}`) return fail(c, 403, 'cross-origin or origin-less writes are refused');
+    }
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+    c.header('referrer-policy', 'no-referrer');
+    c.header('x-frame-options', 'DENY');
+    c.header('content-security-policy', CSP);
+    return undefined;
+  };
+  app.use('*', guard);
+
+  const asset = (name: 'html' | 'js' | 'css', type: string) => (c: Context) => {
+    c.header('content-type', type);
+    c.header('cache-control', 'no-cache');
+    return c.body(assets[name]);
+  };
+  app.get('/', asset('html', 'text/html; charset=utf-8'));
+  app.get('/app.js', asset('js', 'text/javascript; charset=utf-8'));
+  app.get('/app.css', asset('css', 'text/css; charset=utf-8'));
+
+  app.get('/api/state', (c) => {
+    const at = c.req.query('at');
+    const view = at === undefined ? model.view : model.viewAt(intParam(at, model.liveSeq, 0, Number.MAX_SAFE_INTEGER));
+    const body: StateResponse = { view, liveSeq: model.liveSeq, liveAt: model.view.at, startedAt: model.startedAt, run };
+    return c.json(body);
+  });
+
+  app.get('/api/history', (c) => {
+    const after = intParam(c.req.query('after'), 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(c.req.query('limit'), 1000, 1, 5000);
+    const until = c.req.query('until');
+    const untilTime = c.req.query('untilTime');
+    const page = model.history(after, limit, until === undefined ? undefined : intParam(until, 0, 0, Number.MAX_SAFE_INTEGER), untilTime);
+    return c.json<HistoryResponse>(page);
+  });
+
+  app.get('/api/messages', (c) => {
+    const at = c.req.query('at');
+    const type = c.req.query('type');
+    const participant = c.req.query('instance');
+    const page = model.queryMessages({
+      ...(at === undefined ? {} : { at: intParam(at, 0, 0, Number.MAX_SAFE_INTEGER) }),
+      ...(type === undefined || type === '' ? {} : { type }),
+      ...(participant === undefined || participant === '' ? {} : { participant }),
+      offset: intParam(c.req.query('offset'), 0, 0, Number.MAX_SAFE_INTEGER),
+      limit: intParam(c.req.query('limit'), 100, 1, 500),
+    });
+    return c.json<MessagesResponse>(page);
+  });
+
+  app.get('/api/messages/:id', (c) => {
+    const message = model.message(c.req.param('id'));
+    return message === undefined ? fail(c, 404, 'no such message') : c.json(message);
+  });
+
+  app.get('/api/memory', async (c) => {
+    const query = (c.req.query('q') ?? '').trim();
+    const limit = intParam(c.req.query('limit'), 50, 1, 200);
+    const total = await store.countMemory();
+    if (query === '') {
+      const items = await store.listMemory({ order: 'recency', limit });
+      return c.json<MemoryResponse>({ items, total });
+    }
+    try {
+      const hits = await store.searchMemory(query.slice(0, 500), { limit });
+      return c.json<MemoryResponse>({ items: hits.map((hit) => ({ ...hit.item, score: hit.relevance })), total });
+    } catch (error) {
+      if (StoreError.isInstance(error)) return fail(c, 400, error.message);
+      throw error;
+    }
+  });
+
+  app.get('/api/logs/:id', async (c) => {
+    const id = instanceIdSchema.safeParse(c.req.param('id'));
+    if (!id.success) return fail(c, 400, 'not an instance id');
+    const lines = await readLogTail(options.logPath(id.data), intParam(c.req.query('tail'), 200, 1, 2000));
+    return c.json<LogsResponse>({ lines });
+  });
+
+  app.get('/api/logs/:id/stream', (c) => {
+    const id = instanceIdSchema.safeParse(c.req.param('id'));
+    if (!id.success) return fail(c, 400, 'not an instance id');
+    return streamSSE(c, async (stream) => {
+      await new Promise<void>((resolve) => {
+        const stop = watchLog(options.logPath(id.data), (lines) => {
+          void stream.writeSSE({ event: 'lines', data: JSON.stringify(lines) });
+        });
+        stream.onAbort(() => {
+          stop();
+          resolve();
+        });
+      });
+    });
+  });
+
+  app.get('/api/events', (c) => {
+    const lastEventId = c.req.header('last-event-id') ?? c.req.query('after');
+    const after = intParam(lastEventId, model.liveSeq, 0, Number.MAX_SAFE_INTEGER);
+    return streamSSE(c, async (stream) => {
+      const write = (events: HistoryEvent[]): void => {
+        const last = events[events.length - 1];
+        if (last === undefined) return;
+        void stream.writeSSE({ event: 'batch', id: String(last.seq), data: JSON.stringify(events) });
+      };
+      await stream.writeSSE({ event: 'hello', data: JSON.stringify({ liveSeq: model.liveSeq }), retry: 1000 });
+      // Catch up from the client's last event (a reconnect), then stream live batches.
+      let cursor = after;
+      for (;;) {
+        const page = model.history(cursor, 400);
+        write(page.events);
+        cursor = page.events[page.events.length - 1]?.seq ?? cursor;
+        if (!page.more) break;
+      }
+      const unsubscribe = model.subscribe((events) => {
+        const fresh = events.filter((event) => event.seq > cursor);
+        if (fresh.length === 0) return;
+        cursor = fresh[fresh.length - 1]?.seq ?? cursor;
+        write(fresh);
+      });
+      const keepAlive = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }), 15_000);
+      await new Promise<void>((resolve) => {
+        stream.onAbort(() => {
+          unsubscribe();
+          clearInterval(keepAlive);
+          resolve();
+        });
+      });
+    });
+  });
+
+  app.post('/api/send', bodyLimit({ maxSize: 128 * 1024, onError: (c) => fail(c, 413, 'message too large (the limit is 64 KiB of text)') }), async (c) => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return fail(c, 400, 'the body must be JSON: {"to": "instance_1" | "broadcast", "text": "…"}');
+    }
+    const parsed = sendSchema.safeParse(raw);
+    if (!parsed.success) return fail(c, 400, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+    const { to, text, type } = parsed.data;
+    if (to !== 'broadcast' && (await store.getInstance(to).catch(() => null)) === null) return fail(c, 400, `unknown instance ${JSON.stringify(to)}`);
+    try {
+      const message = await store.publish({ from: 'human', to, type: type ?? 'question', content: text });
+      return c.json(wireMessage(message));
+    } catch (error) {
+      if (StoreError.isInstance(error)) return fail(c, 400, error.message);
+      throw error;
+    }
+  });
+
+  app.notFound((c) => fail(c, 404, 'not found'));
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { HistoryEvent, Message } from '../../protocol/index.js';
+import type { ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, SendRequest, StateResponse } from '../view-model/wire.js';
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({ error: response.statusText }))) as ErrorResponse;
+    throw new Error(body.error);
+  }
+  return (await response.json()) as T;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+export const api = {
+  state: (at?: number) => getJson<StateResponse>(`/api/state${query({ at })}`),
+  history: (after: number, limit: number, untilTime?: string, until?: number) => getJson<HistoryResponse>(`/api/history${query({ after, limit, untilTime, until })}`),
+  messages: (params: { at?: number; type?: string; instance?: string; offset: number; limit: number }) => getJson<MessagesResponse>(`/api/messages${query(params)}`),
+  message: (id: string) => getJson<Message>(`/api/messages/${encodeURIComponent(id)}`),
+  memory: (q: string) => getJson<MemoryResponse>(`/api/memory${query({ q, limit: 60 })}`),
+  logs: (id: string) => getJson<LogsResponse>(`/api/logs/${encodeURIComponent(id)}${query({ tail: 300 })}`),
+  async send(request: SendRequest): Promise<Message> {
+    const response = await fetch('/api/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    const body = (await response.json().catch(() => ({ error: response.statusText }))) as Message | ErrorResponse;
+    if (!response.ok || 'error' in body) throw new Error('error' in body ? body.error : response.statusText);
+    return body;
+  },
+};
+
+/** Live history batches over SSE; the browser reconnects by itself and resumes with Last-Event-ID. */
+export function connectEvents(after: number, onBatch: (events: HistoryEvent[]) => void, onStatus: (connected: boolean) => void): () => void {
+  const source = new EventSource(`/api/events${query({ after })}`);
+  source.addEventListener('batch', (event) => onBatch(JSON.parse((event as MessageEvent<string>).data) as HistoryEvent[]));
+  source.addEventListener('open', () => onStatus(true));
+  source.addEventListener('error', () => onStatus(false));
+  return () => source.close();
+}

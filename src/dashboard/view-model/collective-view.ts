@@ -1,0 +1,142 @@
+import type { HistoryEvent, InstanceRecord, MemoryItem, Message, Proposal, Task, Vote } from '../../protocol/index.js';
+
+/**
+ * The collective as the dashboard shows it, folded from the ordered history. The same fold runs in the server
+ * (live state, replay checkpoints) and in the browser (applying live batches), so a replayed moment and the
+ * live view can never disagree. It mutates in place: a 10k-message burst must not allocate 10k views.
+ */
+export interface CollectiveView {
+  /** The last history sequence folded in; 0 before anything happened. */
+  seq: number;
+  /** When that last change happened. */
+  at: string | null;
+  instances: Record<string, InstanceRecord>;
+  tasks: Record<string, Task>;
+  proposals: Record<string, Proposal>;
+  /** Votes per proposal id, in the order they were cast. */
+  votes: Record<string, Vote[]>;
+  leases: Record<string, LeaseView>;
+  memory: { count: number; recent: MemoryItem[] };
+  messages: { count: number; byType: Record<string, number>; recent: Message[] };
+  /** Messages aggregated per (from, to) pair: 10,000 messages are still a handful of edges. */
+  edges: Record<string, EdgeView>;
+}
+
+export interface LeaseView {
+  name: string;
+  holder: string | null;
+  term: number | null;
+  expiresAt: string | null;
+}
+
+export interface EdgeView {
+  from: string;
+  to: string;
+  count: number;
+  byType: Record<string, number>;
+  lastAt: string;
+}
+
+/** How many recent messages and memories the view carries (the rest is paged from the server). */
+export const RECENT_MESSAGES = 120;
+export const RECENT_MEMORY = 40;
+
+export function emptyView(): CollectiveView {
+  return {
+    seq: 0,
+    at: null,
+    instances: {},
+    tasks: {},
+    proposals: {},
+    votes: {},
+    leases: {},
+    memory: { count: 0, recent: [] },
+    messages: { count: 0, byType: {}, recent: [] },
+    edges: {},
+  };
+}
+
+export function edgeKey(from: string, to: string): string {
+  return `${from}\u2192${to}`;
+}
+
+function trimFront<T>(list: T[], max: number): void {
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+function asRecord(data: unknown): Record<string, unknown> | null {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
+}
+
+function applyMessage(view: CollectiveView, message: Message): void {
+  view.messages.count += 1;
+  view.messages.byType[message.type] = (view.messages.byType[message.type] ?? 0) + 1;
+  view.messages.recent.push(message);
+  trimFront(view.messages.recent, RECENT_MESSAGES);
+  const key = edgeKey(message.from, message.to);
+  const edge = view.edges[key] ?? { from: message.from, to: message.to, count: 0, byType: {}, lastAt: message.timestamp };
+  edge.count += 1;
+  edge.byType[message.type] = (edge.byType[message.type] ?? 0) + 1;
+  edge.lastAt = message.timestamp;
+  view.edges[key] = edge;
+}
+
+function applyVote(view: CollectiveView, vote: Vote): void {
+  const list = view.votes[vote.proposalId] ?? [];
+  const same = list.findIndex((cast) => cast.voter === vote.voter && cast.round === vote.round);
+  if (same >= 0) list[same] = vote;
+  else list.push(vote);
+  view.votes[vote.proposalId] = list;
+}
+
+/** Folds one history event into the view. Unknown kinds and malformed data are ignored, never thrown. */
+export function applyEvent(view: CollectiveView, event: HistoryEvent): void {
+  if (event.seq <= view.seq) return;
+  view.seq = event.seq;
+  view.at = event.at;
+  const data = asRecord(event.data);
+  if (data === null) return;
+  switch (event.kind) {
+    case 'message':
+      applyMessage(view, data as unknown as Message);
+      return;
+    case 'instance':
+      view.instances[event.entityId] = data as unknown as InstanceRecord;
+      return;
+    case 'task':
+      view.tasks[event.entityId] = data as unknown as Task;
+      return;
+    case 'proposal':
+      view.proposals[event.entityId] = data as unknown as Proposal;
+      return;
+    case 'vote':
+      applyVote(view, data as unknown as Vote);
+      return;
+    case 'memory':
+      view.memory.count += 1;
+      view.memory.recent.push(data as unknown as MemoryItem);
+      trimFront(view.memory.recent, RECENT_MEMORY);
+      return;
+    case 'lease': {
+      const released = event.action === 'released';
+      view.leases[event.entityId] = {
+        name: event.entityId,
+        holder: released ? null : typeof data.holder === 'string' ? data.holder : null,
+        term: typeof data.term === 'number' ? data.term : null,
+        expiresAt: typeof data.expiresAt === 'string' ? data.expiresAt : null,
+      };
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+export function applyEvents(view: CollectiveView, events: readonly HistoryEvent[]): void {
+  for (const event of events) applyEvent(view, event);
+}
+
+/** A deep copy (views are plain JSON). */
+export function cloneView(view: CollectiveView): CollectiveView {
+  return structuredClone(view);
+}

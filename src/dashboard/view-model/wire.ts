@@ -1,0 +1,59 @@
+import type { Budget } from '../../governor/budget.js';
+import type { HistoryEvent, MemoryItem, Message } from '../../protocol/index.js';
+import type { CollectiveView } from './collective-view.js';
+
+/** What the dashboard's JSON API sends; shared by the server and the browser (types only). */
+
+/** Message text longer than this is cut in live events and timeline pages; `/api/messages/:id` has it whole. */
+export const WIRE_CONTENT_CHARS = 2000;
+
+export interface RunInfo {
+  goal: string | null;
+  workspace: string | null;
+  runDirectory: string;
+  store: string;
+  /** Per-instance and collective budgets, when the run set any. */
+  budgets: { perInstance: Budget; collective: Budget } | null;
+}
+
+export interface StateResponse {
+  view: CollectiveView;
+  /** The newest history sequence the server knows (the end of the replay slider). */
+  liveSeq: number;
+  liveAt: string | null;
+  /** When the run's history began. */
+  startedAt: string | null;
+  run: RunInfo;
+}
+
+export interface HistoryResponse {
+  events: HistoryEvent[];
+  /** True when more events match after the last one returned. */
+  more: boolean;
+}
+
+export interface MessagesResponse {
+  /** Messages matching the filter, in all. */
+  total: number;
+  /** Newest first, starting `offset` from the newest. */
+  rows: Message[];
+}
+
+export interface MemoryResponse {
+  items: (MemoryItem & { score?: number })[];
+  total: number;
+}
+
+export interface LogsResponse {
+  lines: string[];
+}
+
+export interface SendRequest {
+  to: string;
+  text: string;
+  type?: string;
+}
+
+export interface ErrorResponse {
+  error: string;
+}
