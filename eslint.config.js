@@ -16,6 +16,15 @@ export default tseslint.config(
     },
   },
   {
+    // Build scripts are plain Node ESM, outside the TypeScript projects.
+    files: ['scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly' },
+    },
+  },
+  {
     // vitest's asymmetric matchers (expect.stringMatching …) are typed `any`.
     files: ['**/*.test.ts', 'src/store/testing/**'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },

@@ -39,7 +39,7 @@ export function wireMessage(message: Message): Message {
 
 export function wireEvent(event: HistoryEvent): HistoryEvent {
   if (event.kind !== 'message' || event.data === null) return event;
-  return { ...event, data: wireMessage(event.data as unknown as Message) as unknown as HistoryEvent['data'] };
+  return { ...event, data: wireMessage(event.data as unknown as Message) };
 }
 
 /**

@@ -33,6 +33,6 @@ export function usageOf(metadata: Record<string, unknown>): UsageLike | null {
   const usage = metadata.usage;
   if (typeof usage !== 'object' || usage === null) return null;
   const record = usage as Record<string, unknown>;
-  const number = (key: string): number => (typeof record[key] === 'number' ? (record[key] as number) : 0);
+  const number = (key: string): number => (typeof record[key] === 'number' ? (record[key]) : 0);
   return { turns: number('turns'), inputTokens: number('inputTokens'), outputTokens: number('outputTokens'), costUsd: number('costUsd'), wallSeconds: number('wallSeconds') };
 }

@@ -27,7 +27,7 @@ function parseLogLine(line: string): LogLine {
     return {
       key: lineKey,
       time: typeof time === 'number' || typeof time === 'string' ? new Date(time).toLocaleTimeString([], { hour12: false }) : '',
-      level: typeof level === 'number' ? (LEVELS[level] ?? String(level)) : String(level ?? ''),
+      level: typeof level === 'number' ? (LEVELS[level] ?? String(level)) : typeof level === 'string' ? level : '',
       text: `${typeof msg === 'string' ? msg : ''}${extra}`,
     };
   } catch {
@@ -101,7 +101,7 @@ function InstanceDetail({ record, task, live }: { record: InstanceRecord; task: 
       {personality !== undefined && (
         <div class="traits">
           {TRAITS.map((trait) => {
-            const value = typeof personality[trait] === 'number' ? (personality[trait] as number) : 0;
+            const value = typeof personality[trait] === 'number' ? (personality[trait]) : 0;
             return (
               <div key={trait} class="trait">
                 <span>{trait}</span>
