@@ -5,7 +5,7 @@ import { runPaths } from '../instance/run-paths.js';
 import { messageSchema, nowTimestamp } from '../protocol/index.js';
 import { type CollectiveStore, openStore } from '../store/index.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
-import type { EventSink } from './orchestrator-events.js';
+import type { EventSink, OrchestratorEvent } from './orchestrator-events.js';
 import { cliEntryPath } from './package-root.js';
 import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
 import { acquireRunLock } from './run-lock.js';
@@ -113,11 +113,18 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
         finish(supervisors.some((supervisor) => supervisor.state === 'finished') ? 'done' : 'crashed');
       }
     };
+    // A process that died without saying so shows as crashed (to status and the dashboard) until it is back.
+    const onSupervisorEvent = (event: OrchestratorEvent): void => {
+      options.onEvent(event);
+      if ((event.type === 'instance_exited' && !event.expected) || event.type === 'instance_gave_up') {
+        void store.heartbeat(event.id, { status: 'crashed', lastActivity: event.type === 'instance_gave_up' ? 'gave up after repeated crashes' : `crashed (${event.signal ?? `exit code ${event.code}`})` }).catch(() => undefined);
+      }
+    };
     for (const spec of options.instances) {
       supervisors.push(
         new InstanceSupervisor(
           { id: spec.id, command: process.execPath, args: instanceArgs(options, spec, paths.root), errorLogPath: paths.instanceErrorLog(spec.id) },
-          policy, options.onEvent, onSettled,
+          policy, onSupervisorEvent, onSettled,
         ),
       );
     }

@@ -1,0 +1,151 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectiveStore } from '../src/store/index.js';
+import { findChromium, launchChromium, warnNoBrowser } from './support/browser.js';
+import { RunningCollective, alive, makeWorkspace, openRunStore, waitFor } from './orchestrator/collective-harness.js';
+
+const chromiumPath = findChromium();
+if (chromiumPath === null) warnNoBrowser('dashboard browser tests');
+
+/** Each instance answers the human after "thinking" for a moment (long enough to be seen in that state). */
+const ECHO_SCRIPT = {
+  version: 1,
+  thinkMs: 1500,
+  onMessage: [{ match: { from: 'human' }, calls: [{ tool: 'answer', input: { to: 'human', inReplyTo: '{{id}}', answer: '{{self}} heard: {{content}}' } }] }],
+};
+
+const HOSTILE = `<img src=x onerror="window.__pwned='img'"><script>window.__pwned='script'</script><b onmouseover="window.__pwned='hover'">bold?</b><svg onload="window.__pwned='svg'"></svg>`;
+
+describe.skipIf(chromiumPath === null)('the dashboard in a real browser, on a live run', () => {
+  let browser: Browser;
+  let page: Page;
+  let run: RunningCollective;
+  let store: CollectiveStore;
+  let url: string;
+  let cleanup: () => void;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const workspace = makeWorkspace(ECHO_SCRIPT);
+    cleanup = workspace.cleanup;
+    run = new RunningCollective(workspace.workspace, workspace.runDirectory, ['--instances', '3', '--dashboard-port', '0']);
+    url = await waitFor('the dashboard URL', () => {
+      const event = run.events.find((candidate) => candidate.type === 'dashboard');
+      return typeof event?.url === 'string' ? event.url : undefined;
+    }, 20_000);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    store = openRunStore(workspace.runDirectory);
+    browser = await launchChromium(chromiumPath ?? '');
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    page.on('dialog', (dialog) => {
+      pageErrors.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    await page.goto(url);
+    await page.waitForSelector('[data-ready="true"]');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await store?.close();
+    if (run !== undefined && alive(run.pid)) {
+      run.kill('SIGTERM');
+      await Promise.race([run.exited, new Promise((done) => setTimeout(done, 10_000))]);
+      if (alive(run.pid)) run.kill('SIGKILL');
+    }
+    cleanup?.();
+  });
+
+  it('shows every instance live with its state, and a state change as it happens', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('[data-instance-id]').length === 3);
+    const states = await page.$$eval('[data-instance-id]', (elements) => elements.map((element) => [element.getAttribute('data-instance-id'), element.getAttribute('data-state')]));
+    expect(states.map(([id]) => id)).toEqual(['instance_1', 'instance_2', 'instance_3']);
+    for (const [, state] of states) expect(['starting', 'idle', 'thinking', 'waiting']).toContain(state);
+    await page.waitForSelector('[data-instance-id="instance_3"][data-state="idle"]', { timeout: 15_000 });
+
+    // A message makes instance_3 think for 1.5 s: the page shows it thinking, then idle again.
+    await store.publish({ from: 'human', to: 'instance_3', type: 'question', content: 'are you there?' });
+    await page.waitForSelector('[data-instance-id="instance_3"][data-state="thinking"]', { timeout: 10_000 });
+    await page.waitForSelector('[data-instance-id="instance_3"][data-state="idle"]', { timeout: 15_000 });
+
+    // kill -9: the node shows crashed, then the restarted process brings it back.
+    const record = await store.getInstance('instance_1');
+    expect(record?.pid).toBeGreaterThan(0);
+    process.kill(record?.pid ?? 0, 'SIGKILL');
+    await page.waitForSelector('[data-instance-id="instance_1"][data-state="crashed"]', { timeout: 10_000 });
+    await page.waitForSelector('[data-instance-id="instance_1"]:is([data-state="starting"], [data-state="idle"], [data-state="thinking"])', { timeout: 15_000 });
+  });
+
+  it('sends a message from the page to one instance, which receives it and whose reply shows live', async () => {
+    await page.selectOption('[data-testid="send-to"]', 'instance_2');
+    await page.fill('[data-testid="send-text"]', 'what did you find?');
+    await page.click('[data-testid="send-button"]');
+    await page.waitForSelector('[data-testid="send-status"]');
+    const sent = await waitFor('the message in the store', async () => {
+      const messages = await store.readMessages({ audience: { instance: 'instance_2' }, after: 0 });
+      return messages.find((message) => message.content === 'what did you find?');
+    });
+    expect(sent).toMatchObject({ from: 'human', to: 'instance_2', type: 'question' });
+    // Only instance_2 got it; its answer names it and shows on the page, in the replies and the timeline.
+    await page.waitForSelector(`[data-message-id="${sent.id}"]`);
+    const reply = await page.waitForSelector('[data-reply-id]:has-text("instance_2 heard: what did you find?")', { timeout: 15_000 });
+    const replyId = await reply.getAttribute('data-reply-id');
+    const stored = await store.readMessages({ audience: { human: true }, after: 0 });
+    const answer = stored.find((message) => message.id === replyId);
+    expect(answer).toMatchObject({ from: 'instance_2', to: 'human', type: 'answer' });
+    expect(answer?.metadata.inReplyTo).toBe(sent.id);
+    expect(stored.filter((message) => message.content.includes('heard: what did you find?')).map((message) => message.from)).toEqual(['instance_2']);
+    await page.waitForSelector(`[data-message-id="${replyId}"]`);
+  });
+
+  it('shows a hostile message as literal text and runs none of it', async () => {
+    await page.selectOption('[data-testid="send-to"]', 'broadcast');
+    await page.fill('[data-testid="send-text"]', HOSTILE);
+    await page.click('[data-testid="send-button"]');
+    const sent = await waitFor('the hostile message in the store', async () => {
+      const messages = await store.readMessages({ audience: { instance: 'instance_1' }, after: 0 });
+      return messages.find((message) => message.content === HOSTILE);
+    });
+    const row = await page.waitForSelector(`[data-message-id="${sent.id}"]`);
+    // The row shows the first 160 characters, as text.
+    expect(await row.$eval('.row-content', (element) => element.textContent)).toBe(`${HOSTILE.slice(0, 160)}…`);
+    await row.click();
+    await page.waitForSelector('[data-testid="message-detail"]');
+    expect(await page.$eval('[data-testid="message-detail"] .message-content', (element) => element.textContent)).toBe(HOSTILE);
+    // All three echo it back: the replies list shows the payload as text too.
+    await page.waitForFunction((payload) => [...document.querySelectorAll('[data-reply-id]')].filter((element) => element.textContent?.includes(payload)).length === 3, HOSTILE, { timeout: 20_000 });
+    await page.hover(`[data-message-id="${sent.id}"]`);
+    await page.waitForTimeout(300);
+    const injected = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: string }).__pwned ?? null,
+      elements: document.querySelectorAll('#app img, #app script, #app svg, #app [onerror], #app [onload], #app [onmouseover]').length,
+    }));
+    expect(injected).toEqual({ pwned: null, elements: 0 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('replays an earlier moment with fewer messages, then returns to live', async () => {
+    const liveCount = Number(await page.getAttribute('[data-testid="message-count"]', 'data-count'));
+    expect(liveCount).toBeGreaterThanOrEqual(5);
+    const max = Number(await page.getAttribute('[data-testid="replay-slider"]', 'max'));
+    const history = await store.readHistory({ after: 0 });
+    const firstHumanMessage = history.find((event) => event.kind === 'message');
+    const before = (firstHumanMessage?.seq ?? 1) - 1;
+    await page.fill('[data-testid="replay-slider"]', String(before));
+    await page.waitForSelector('[data-testid="replay-bar"][data-mode="replay"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="message-count"]')?.getAttribute('data-count') === '0');
+    await page.waitForFunction(() => document.querySelectorAll('[data-message-id]').length === 0);
+    // Midway: some messages, fewer than live.
+    const middle = history.filter((event) => event.kind === 'message')[3]?.seq ?? max;
+    await page.fill('[data-testid="replay-slider"]', String(middle));
+    await page.waitForFunction(() => document.querySelector('[data-testid="message-count"]')?.getAttribute('data-count') === '4');
+    await page.waitForFunction(() => document.querySelectorAll('[data-message-id]').length === 4);
+    const instancesThen = await page.$$eval('[data-instance-id]', (elements) => elements.length);
+    expect(instancesThen).toBe(3);
+    await page.click('[data-testid="replay-live"]');
+    await page.waitForSelector('[data-testid="replay-bar"][data-mode="live"]');
+    const back = Number(await page.getAttribute('[data-testid="message-count"]', 'data-count'));
+    expect(back).toBeGreaterThanOrEqual(liveCount);
+  });
+});
