@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectiveStore } from '../src/store/index.js';
-import { findChromium, launchChromium, warnNoBrowser } from './support/browser.js';
+import { findChromium, launchChromium, warnNoBrowser } from '../src/testing/chromium.js';
 import { RunningCollective, alive, makeWorkspace, openRunStore, waitFor } from './orchestrator/collective-harness.js';
 
 const chromiumPath = findChromium();

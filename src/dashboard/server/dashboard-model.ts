@@ -55,6 +55,7 @@ export class DashboardModel {
   private readonly listeners = new Set<BatchListener>();
   private pending: HistoryEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
   private readonly abort = new AbortController();
   private following: Promise<void> | undefined;
   private readonly batchMs: number;
@@ -65,7 +66,7 @@ export class DashboardModel {
     private readonly store: CollectiveStore,
     private readonly options: DashboardModelOptions = {},
   ) {
-    this.batchMs = options.batchMs ?? 75;
+    this.batchMs = options.batchMs ?? 60;
     this.checkpointEvery = options.checkpointEvery ?? 2000;
     this.maxBatch = options.maxBatch ?? 400;
   }
@@ -87,7 +88,7 @@ export class DashboardModel {
         for await (const event of this.store.followHistory({ after: this.view.seq, signal, batchSize: 1000 })) {
           this.ingest(event);
           this.pending.push(event);
-          this.timer ??= setTimeout(() => this.flush(), this.batchMs);
+          this.schedule();
         }
       } catch (error) {
         if (signal.aborted) return;
@@ -105,8 +106,19 @@ export class DashboardModel {
     if (this.events.length % this.checkpointEvery === 0) this.checkpoints.push(cloneView(this.view));
   }
 
+  /**
+   * Leading-edge batching: after a quiet spell the first change goes out at once (with whatever arrived in the
+   * same read), then at most one batch per `batchMs` while changes keep coming.
+   */
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    const wait = Math.max(0, this.lastFlush + this.batchMs - Date.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
   private flush(): void {
     this.timer = undefined;
+    this.lastFlush = Date.now();
     const batch = this.pending;
     this.pending = [];
     for (let start = 0; start < batch.length; start += this.maxBatch) {

@@ -1,3 +1,4 @@
+/** Finding and launching the system Chromium for browser tests and the dashboard bench (playwright-core, no browser download). */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 
