@@ -121,7 +121,7 @@ async function measureLive(page: Page, dbPath: string, quick: boolean): Promise<
   note(`event→screen: ${count} messages at 20/s from a writer process…`);
   const lines = (await runWriter([dbPath, 'paced', String(count), '20'])).filter((line) => typeof line.id === 'string');
   await new Promise((done) => setTimeout(done, 1500));
-  const seen = (await page.evaluate('window.__seen')) as Record<string, number>;
+  const seen = await page.evaluate<Record<string, number>>('window.__seen');
   const latencies: number[] = [];
   let missing = 0;
   for (const line of lines) {
@@ -142,7 +142,7 @@ async function measureBurst(page: Page, dbPath: string, count: number): Promise<
   await waitForCount(page, before + count, 120_000);
   const foldS = (Date.now() - started) / 1000;
   await new Promise((done) => setTimeout(done, 500));
-  const burst = (await page.evaluate('(() => { window.__burst.running = false; return window.__burst; })()')) as { longest: number; count: number; maxGap: number };
+  const burst = await page.evaluate<{ longest: number; count: number; maxGap: number }>('(() => { window.__burst.running = false; return window.__burst; })()');
   return { longestTask: burst.longest, longTasks: burst.count, maxFrameGap: burst.maxGap, foldS };
 }
 
