@@ -58,8 +58,10 @@ describe.skipIf(chromiumPath === null)('the dashboard in a real browser, on a li
   });
 
   it('shows every instance live with its state, and a state change as it happens', async () => {
-    await page.waitForFunction(() => document.querySelectorAll('[data-instance-id]').length === 3);
-    const states = await page.$$eval('[data-instance-id]', (elements) => elements.map((element) => [element.getAttribute('data-instance-id'), element.getAttribute('data-state')]));
+    await page.waitForFunction(`document.querySelectorAll('[data-instance-id]').length === 3`);
+    const items = page.locator('[data-instance-id]');
+    const states: Array<[string | null, string | null]> = [];
+    for (let index = 0; index < (await items.count()); index += 1) states.push([await items.nth(index).getAttribute('data-instance-id'), await items.nth(index).getAttribute('data-state')]);
     expect(states.map(([id]) => id)).toEqual(['instance_1', 'instance_2', 'instance_3']);
     for (const [, state] of states) expect(['starting', 'idle', 'thinking', 'waiting']).toContain(state);
     await page.waitForSelector('[data-instance-id="instance_3"][data-state="idle"]', { timeout: 15_000 });
@@ -109,18 +111,18 @@ describe.skipIf(chromiumPath === null)('the dashboard in a real browser, on a li
     });
     const row = await page.waitForSelector(`[data-message-id="${sent.id}"]`);
     // The row shows the first 160 characters, as text.
-    expect(await row.$eval('.row-content', (element) => element.textContent)).toBe(`${HOSTILE.slice(0, 160)}…`);
+    expect(await page.locator(`[data-message-id="${sent.id}"] .row-content`).textContent()).toBe(`${HOSTILE.slice(0, 160)}…`);
     await row.click();
     await page.waitForSelector('[data-testid="message-detail"]');
-    expect(await page.$eval('[data-testid="message-detail"] .message-content', (element) => element.textContent)).toBe(HOSTILE);
+    expect(await page.locator('[data-testid="message-detail"] .message-content').textContent()).toBe(HOSTILE);
     // All three echo it back: the replies list shows the payload as text too.
-    await page.waitForFunction((payload) => [...document.querySelectorAll('[data-reply-id]')].filter((element) => element.textContent?.includes(payload)).length === 3, HOSTILE, { timeout: 20_000 });
+    await expect.poll(() => page.locator('[data-reply-id]').filter({ hasText: HOSTILE }).count(), { timeout: 20_000 }).toBe(3);
     await page.hover(`[data-message-id="${sent.id}"]`);
     await page.waitForTimeout(300);
-    const injected = await page.evaluate(() => ({
-      pwned: (window as unknown as { __pwned?: string }).__pwned ?? null,
+    const injected = await page.evaluate<{ pwned: string | null; elements: number }>(`({
+      pwned: window.__pwned ?? null,
       elements: document.querySelectorAll('#app img, #app script, #app svg, #app [onerror], #app [onload], #app [onmouseover]').length,
-    }));
+    })`);
     expect(injected).toEqual({ pwned: null, elements: 0 });
     expect(pageErrors).toEqual([]);
   });
@@ -134,14 +136,14 @@ describe.skipIf(chromiumPath === null)('the dashboard in a real browser, on a li
     const before = (firstHumanMessage?.seq ?? 1) - 1;
     await page.fill('[data-testid="replay-slider"]', String(before));
     await page.waitForSelector('[data-testid="replay-bar"][data-mode="replay"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="message-count"]')?.getAttribute('data-count') === '0');
-    await page.waitForFunction(() => document.querySelectorAll('[data-message-id]').length === 0);
+    await page.waitForSelector('[data-testid="message-count"][data-count="0"]');
+    await page.waitForFunction(`document.querySelectorAll('[data-message-id]').length === 0`);
     // Midway: some messages, fewer than live.
     const middle = history.filter((event) => event.kind === 'message')[3]?.seq ?? max;
     await page.fill('[data-testid="replay-slider"]', String(middle));
-    await page.waitForFunction(() => document.querySelector('[data-testid="message-count"]')?.getAttribute('data-count') === '4');
-    await page.waitForFunction(() => document.querySelectorAll('[data-message-id]').length === 4);
-    const instancesThen = await page.$$eval('[data-instance-id]', (elements) => elements.length);
+    await page.waitForSelector('[data-testid="message-count"][data-count="4"]');
+    await page.waitForFunction(`document.querySelectorAll('[data-message-id]').length === 4`);
+    const instancesThen = await page.locator('[data-instance-id]').count();
     expect(instancesThen).toBe(3);
     await page.click('[data-testid="replay-live"]');
     await page.waitForSelector('[data-testid="replay-bar"][data-mode="live"]');
