@@ -21,4 +21,5 @@ RUN ln -s /app/bin/tachikoma.js /usr/local/bin/tachikoma
 VOLUME ["/run-data"]
 WORKDIR /workspace
 ENTRYPOINT ["tachikoma"]
+EXPOSE 7420
 CMD ["run", "--workspace", "/workspace", "--run-dir", "/run-data", "--until-done", "--no-dashboard"]

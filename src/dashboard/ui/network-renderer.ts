@@ -201,7 +201,7 @@ export class NetworkRenderer {
     const now = performance.now();
     if (this.simulation.alpha() > this.simulation.alphaMin()) this.simulation.tick();
     for (const node of this.nodes.values()) {
-      node.x = Math.min(this.width - NODE_RADIUS - 4, Math.max(NODE_RADIUS + 4, node.x));
+      node.x = Math.min(this.width - NODE_RADIUS - 36, Math.max(NODE_RADIUS + 36, node.x));
       node.y = Math.min(this.height - NODE_RADIUS - 28, Math.max(NODE_RADIUS + 4, node.y));
     }
     this.particles = this.particles.filter((particle) => now - particle.born < PARTICLE_MS);

@@ -51,7 +51,9 @@ export function App({ client }: { client: ClientState }) {
           </span>
         </div>
       </header>
-      {snapshot.error !== null && <div class="banner error">{snapshot.error}</div>}
+      <div class="banner error" role="status">
+        {snapshot.error}
+      </div>
       <main class="grid">
         <div class="column left">
           <NetworkView client={client} selected={selected} onSelect={(id) => setSelected(id)} />
