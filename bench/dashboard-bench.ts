@@ -107,8 +107,13 @@ async function messageCount(page: Page): Promise<number> {
   return Number(await page.evaluate(COUNT_EXPRESSION));
 }
 
+/** Polls the page (from here: the page's CSP forbids evaluating strings inside it) until it shows `count` messages. */
 async function waitForCount(page: Page, count: number, timeoutMs: number): Promise<void> {
-  await page.waitForFunction(`${COUNT_EXPRESSION} >= ${count}`, undefined, { timeout: timeoutMs, polling: 50 });
+  const deadline = Date.now() + timeoutMs;
+  while ((await messageCount(page)) < count) {
+    if (Date.now() > deadline) throw new Error(`the page did not reach ${count} messages in ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 15));
+  }
 }
 
 async function watchRows(page: Page): Promise<void> {

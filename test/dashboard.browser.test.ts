@@ -58,7 +58,7 @@ describe.skipIf(chromiumPath === null)('the dashboard in a real browser, on a li
   });
 
   it('shows every instance live with its state, and a state change as it happens', async () => {
-    await page.waitForFunction(`document.querySelectorAll('[data-instance-id]').length === 3`);
+    await expect.poll(() => page.locator('[data-instance-id]').count()).toBe(3);
     const items = page.locator('[data-instance-id]');
     const states: Array<[string | null, string | null]> = [];
     for (let index = 0; index < (await items.count()); index += 1) states.push([await items.nth(index).getAttribute('data-instance-id'), await items.nth(index).getAttribute('data-state')]);
@@ -137,12 +137,12 @@ describe.skipIf(chromiumPath === null)('the dashboard in a real browser, on a li
     await page.fill('[data-testid="replay-slider"]', String(before));
     await page.waitForSelector('[data-testid="replay-bar"][data-mode="replay"]');
     await page.waitForSelector('[data-testid="message-count"][data-count="0"]');
-    await page.waitForFunction(`document.querySelectorAll('[data-message-id]').length === 0`);
+    await expect.poll(() => page.locator('[data-message-id]').count()).toBe(0);
     // Midway: some messages, fewer than live.
     const middle = history.filter((event) => event.kind === 'message')[3]?.seq ?? max;
     await page.fill('[data-testid="replay-slider"]', String(middle));
     await page.waitForSelector('[data-testid="message-count"][data-count="4"]');
-    await page.waitForFunction(`document.querySelectorAll('[data-message-id]').length === 4`);
+    await expect.poll(() => page.locator('[data-message-id]').count()).toBe(4);
     const instancesThen = await page.locator('[data-instance-id]').count();
     expect(instancesThen).toBe(3);
     await page.click('[data-testid="replay-live"]');
