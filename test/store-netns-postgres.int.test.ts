@@ -57,7 +57,8 @@ describe.skipIf(why !== null)('a host cut off from the PostgreSQL server (networ
 
   afterAll(async () => {
     for (const child of remote) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all(remote.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((done) => child.once('exit', done)) : undefined)));
+    const running = remote.filter((child) => child.exitCode === null && child.signalCode === null);
+    await Promise.all(running.map((child) => new Promise((done) => child.once('exit', done))));
     await pool.killAll();
     await store?.close();
     cluster?.stop();
