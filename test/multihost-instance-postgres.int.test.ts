@@ -179,9 +179,16 @@ if (url === undefined) {
       expect(existsSync(join(runDirB, 'logs', 'instance_9.log')), "the remote instance's log is in its own run directory").toBe(true);
       expect(existsSync(join(hostA.runDirectory, 'logs', 'instance_9.log'))).toBe(false);
 
-      // Standalone instances stop cleanly: on a control message, and on SIGTERM.
+      // Frozen past the stale limit (as if cut off), it is recorded as crashed; thawed, it says it is alive again.
       const byMessage = join9('instance_8');
       await waitLive('instance_8');
+      byMessage.child.kill('SIGSTOP');
+      await waitFor('instance_8 recorded as crashed', async () => (await statusOf('instance_8')) === 'crashed', 15_000);
+      byMessage.child.kill('SIGCONT');
+      await waitLive('instance_8');
+      expect(run.events.filter((event) => event.id === 'instance_8').map((event) => event.type)).toEqual(['instance_lost']);
+
+      // Standalone instances stop cleanly: on a control message, and on SIGTERM.
       await send('instance_8', 'control', 'stop');
       expect(await byMessage.exited).toEqual({ code: 0, signal: null });
       expect(await statusOf('instance_8')).toBe('stopped');
