@@ -193,10 +193,14 @@ if (url === undefined) {
       expect(await byMessage.exited).toEqual({ code: 0, signal: null });
       expect(await statusOf('instance_8')).toBe('stopped');
 
-      // `tachikoma stop` from host B stops the orchestrator on host A (through the store).
+      // `tachikoma stop` from host B stops the orchestrator on host A and the instances joined by hand (through the store).
+      const joined = join9('instance_6');
+      await waitLive('instance_6');
       const stopped = await cli(['stop', '--run-dir', runDirB, '--store', spec]);
       expect(stopped.status, stopped.stderr).toBe(0);
       expect(await run.exited).toBe(0);
+      expect(await joined.exited).toEqual({ code: 0, signal: null });
+      expect(await statusOf('instance_6')).toBe('stopped');
 
       // An instance joining later is not stopped by that old broadcast; SIGTERM stops it.
       const late = join9('instance_7');
