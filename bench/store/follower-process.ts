@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CollectiveStore, createSqliteStore } from '../../src/store/index.js';
+import { type CollectiveStore, openStore } from '../../src/store/index.js';
 import { nowMs } from './bench-clock.js';
 import { type FollowerConfig, type FollowerResult, benchMetadataSchema, followerConfigSchema } from './worker-protocol.js';
 import { commandReceived, reportReady, reportResult, runWorker, startWorker } from './worker-side.js';
@@ -66,7 +66,7 @@ async function idle(store: CollectiveStore, config: FollowerConfig): Promise<Fol
 
 runWorker(async () => {
   const config = startWorker(followerConfigSchema);
-  const store = createSqliteStore(config.storePath);
+  const store = await openStore(config.storeSpec, config.storeSpec);
   try {
     const result = config.mode === 'deliver' ? await deliver(store, config) : await idle(store, config);
     await store.close();

@@ -1,6 +1,6 @@
 import type { BenchPlan } from './bench-plan.js';
 import type { JsonArrayRun } from './json-array-scenarios.js';
-import type { IdleCpu, SqliteRun } from './sqlite-scenarios.js';
+import type { IdleCpu, StoreRun } from './store-scenarios.js';
 import { type Throughput, formatNumber, round } from './stats.js';
 
 /** The machine the run had: its cores and its 1-minute load average before and after (other work skews figures; after includes ours). */
@@ -10,17 +10,29 @@ export interface MachineLoad {
   loadAfter: number;
 }
 
-/** Everything one benchmark run measured. */
+/** Everything measured of one backend. */
+export interface BackendResults {
+  fromEmpty: StoreRun;
+  oneAtATime: StoreRun;
+  atMedium: StoreRun;
+  atLarge: StoreRun;
+  largePrefill: Throughput;
+  latency: StoreRun;
+  idle: IdleCpu;
+}
+
+/** Everything one benchmark run measured (SQLite's figures at the top level, as before; PostgreSQL's with --backend postgres). */
 export interface BenchResults {
   plan: BenchPlan;
   machine: MachineLoad;
-  sqliteFromEmpty: SqliteRun;
-  sqliteOneAtATime: SqliteRun;
-  sqliteAtMedium: SqliteRun;
-  sqliteAtLarge: SqliteRun;
+  sqliteFromEmpty: StoreRun;
+  sqliteOneAtATime: StoreRun;
+  sqliteAtMedium: StoreRun;
+  sqliteAtLarge: StoreRun;
   largePrefill: Throughput;
-  latency: SqliteRun;
+  latency: StoreRun;
   idle: IdleCpu;
+  postgres?: BackendResults;
   jsonFromEmpty: JsonArrayRun;
   jsonAtMedium: JsonArrayRun;
 }
@@ -32,7 +44,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)];
 }
 
-function sqliteRow(name: string, storedBefore: number, run: SqliteRun): string[] {
+function sqliteRow(name: string, storedBefore: number, run: StoreRun): string[] {
   const { throughput } = run;
   return [
     name,
@@ -93,7 +105,51 @@ export function summary(results: BenchResults): Record<string, number | boolean>
     load_avg_before: round(results.machine.loadBefore, 2),
     load_avg_after: round(results.machine.loadAfter, 2),
     quick: results.plan.quick,
+    ...(results.postgres === undefined ? {} : postgresSummary(results, results.postgres)),
   };
+}
+
+/** The PostgreSQL figures (--backend postgres), the same quantities as SQLite's, and their ratios to SQLite's. */
+function postgresSummary(results: BenchResults, postgres: BackendResults): Record<string, number> {
+  const rate = (run: StoreRun): number => run.throughput.messagesPerSecond;
+  return {
+    postgres_msgs_per_s: round(rate(postgres.fromEmpty)),
+    postgres_msgs_per_s_one_at_a_time: round(rate(postgres.oneAtATime)),
+    postgres_msgs_per_s_at_10k: round(rate(postgres.atMedium)),
+    postgres_msgs_per_s_at_1m: round(rate(postgres.atLarge)),
+    postgres_writer_cpu_us_per_msg: round(postgres.fromEmpty.throughput.cpuMicrosPerMessage, 1),
+    postgres_writer_cpu_us_per_msg_one_at_a_time: round(postgres.oneAtATime.throughput.cpuMicrosPerMessage, 1),
+    postgres_at_1m_vs_at_10k: round(rate(postgres.atLarge) / rate(postgres.atMedium), 3),
+    postgres_p50_ms: round(postgres.latency.p50Ms, 2),
+    postgres_p99_ms: round(postgres.latency.p99Ms, 2),
+    postgres_max_ms: round(postgres.latency.maxMs, 2),
+    postgres_latency_samples: postgres.latency.samples,
+    postgres_idle_cpu_pct_16_followers: round(postgres.idle.totalPercent, 2),
+    postgres_prefill_msgs_per_s: round(postgres.largePrefill.messagesPerSecond),
+    postgres_vs_sqlite: round(rate(postgres.fromEmpty) / rate(results.sqliteFromEmpty), 3),
+    postgres_vs_sqlite_one_at_a_time: round(rate(postgres.oneAtATime) / rate(results.sqliteOneAtATime), 3),
+    postgres_vs_sqlite_at_10k: round(rate(postgres.atMedium) / rate(results.sqliteAtMedium), 3),
+    postgres_vs_sqlite_at_1m: round(rate(postgres.atLarge) / rate(results.sqliteAtLarge), 3),
+    postgres_vs_sqlite_p99: round(postgres.latency.p99Ms / results.latency.p99Ms, 2),
+    postgres_vs_json_array_at_10k: round(rate(postgres.atMedium) / results.jsonAtMedium.throughput.messagesPerSecond, 1),
+  };
+}
+
+/** PostgreSQL beside SQLite: each figure and the ratio postgres / sqlite. */
+function comparisonRows(results: BenchResults, postgres: BackendResults): string[][] {
+  const rate = (run: StoreRun): number => run.throughput.messagesPerSecond;
+  const rows: Array<[string, number, number, number]> = [
+    ['msgs/s from 0', rate(results.sqliteFromEmpty), rate(postgres.fromEmpty), 0],
+    ['msgs/s one at a time', rate(results.sqliteOneAtATime), rate(postgres.oneAtATime), 0],
+    ['msgs/s at 10k', rate(results.sqliteAtMedium), rate(postgres.atMedium), 0],
+    [`msgs/s at ${results.plan.quick ? '"1m"' : '1m'}`, rate(results.sqliteAtLarge), rate(postgres.atLarge), 0],
+    ['writer CPU µs/msg from 0', results.sqliteFromEmpty.throughput.cpuMicrosPerMessage, postgres.fromEmpty.throughput.cpuMicrosPerMessage, 1],
+    ['latency p50 ms (paced)', results.latency.p50Ms, postgres.latency.p50Ms, 2],
+    ['latency p99 ms (paced)', results.latency.p99Ms, postgres.latency.p99Ms, 2],
+    [`idle CPU % (${results.plan.idleFollowers} followers)`, results.idle.totalPercent, postgres.idle.totalPercent, 2],
+    ['pre-fill msgs/s', results.largePrefill.messagesPerSecond, postgres.largePrefill.messagesPerSecond, 0],
+  ];
+  return rows.map(([name, sqlite, pgValue, digits]) => [name, formatNumber(sqlite, digits), formatNumber(pgValue, digits), `${formatNumber(pgValue / sqlite, 2)}x`]);
 }
 
 /** Each issue target: its figure, the bound, and whether it was met. */
@@ -119,6 +175,14 @@ export function humanReport(results: BenchResults, figures: Record<string, numbe
     sqliteRow('sqlite from 0, one at a time', 0, results.sqliteOneAtATime),
     sqliteRow(`sqlite at 10k, window ${plan.window}`, plan.mediumPrefill, results.sqliteAtMedium),
     sqliteRow(`${largeName}, window ${plan.window}`, plan.largePrefill, results.sqliteAtLarge),
+    ...(results.postgres === undefined
+      ? []
+      : [
+          sqliteRow(`postgres from 0, window ${plan.window}`, 0, results.postgres.fromEmpty),
+          sqliteRow('postgres from 0, one at a time', 0, results.postgres.oneAtATime),
+          sqliteRow(`postgres at 10k, window ${plan.window}`, plan.mediumPrefill, results.postgres.atMedium),
+          sqliteRow(`${largeName.replace('sqlite', 'postgres')}, window ${plan.window}`, plan.largePrefill, results.postgres.atLarge),
+        ]),
     jsonRow('json array from 0', results.jsonFromEmpty),
     jsonRow('json array at 10k', results.jsonAtMedium),
   ];
@@ -130,7 +194,7 @@ export function humanReport(results: BenchResults, figures: Record<string, numbe
       `${formatNumber(results.machine.loadAfter, 2)} after (this bench's own processes included)${results.machine.loadBefore > results.machine.cpus ? ' (BUSY: other work was running, figures are pessimistic)' : ''}.`,
     '',
     ...table(header, rows),
-    `(sqlite rows: msgs/s = total / (last writer done − common start), median round shown; "p50/p99 ms" = the reader's`,
+    `(sqlite and postgres rows: msgs/s = total / (last writer done − common start), median round shown; "p50/p99 ms" = the reader's`,
     ` delivery latency while saturated, queueing included; rounds are interleaved across rows and each uses a fresh store,`,
     ` except the 1m rounds, which share one store (it grows by ${formatNumber(plan.writers * plan.perWriter)} per round);`,
     ` json rows: appends under the lock, bounded by count and a time cap; "writer CPU µs/msg" = CPU all writer processes`,
@@ -143,6 +207,17 @@ export function humanReport(results: BenchResults, figures: Record<string, numbe
     `idle CPU of ${plan.idleFollowers} followers over ${formatNumber(results.idle.seconds, 1)} s${plan.quick ? ' (quick: shorter than 10 s)' : ''}: ` +
       `${formatNumber(results.idle.totalPercent, 2)}% of one core in total ` +
       `(per follower ${formatNumber(Math.min(...perFollower), 3)}-${formatNumber(Math.max(...perFollower), 3)}%)`,
+    ...(results.postgres === undefined
+      ? []
+      : [
+          '',
+          'PostgreSQL, same writers, reader and sizes as SQLite (the server process\'s own CPU is not in these figures):',
+          `pre-fill of ${formatNumber(plan.largePrefill)}: ${formatNumber(results.postgres.largePrefill.seconds, 1)} s; ` +
+            `latency p50 ${formatNumber(results.postgres.latency.p50Ms, 2)} ms, p99 ${formatNumber(results.postgres.latency.p99Ms, 2)} ms, max ${formatNumber(results.postgres.latency.maxMs, 2)} ms ` +
+            `over ${formatNumber(results.postgres.latency.samples)} messages; idle CPU of ${plan.idleFollowers} followers ${formatNumber(results.postgres.idle.totalPercent, 2)}% of one core`,
+          '',
+          ...table(['figure', 'sqlite', 'postgres', 'postgres / sqlite'], comparisonRows(results, results.postgres)),
+        ]),
     '',
     ...table(['target', 'measured', 'bound', ''], targetRows(figures)),
     '',

@@ -14,9 +14,9 @@ export const workerReportSchema = z.discriminatedUnion('kind', [
 
 export type WorkerReport = z.infer<typeof workerReportSchema>;
 
-/** A SQLite writer: publishes `count` messages of `contentBytes`, `window` in flight, optionally paced. */
+/** A writer (the store as `--store` names it: a SQLite file path or a postgres:// URL with ?schema=): publishes `count` messages of `contentBytes`, `window` in flight, optionally paced. */
 export const writerConfigSchema = z.strictObject({
-  storePath: z.string(),
+  storeSpec: z.string(),
   writerId: z.string(),
   count: z.number().int().nonnegative(),
   window: z.number().int().positive(),
@@ -46,9 +46,9 @@ export const writerResultSchema = z.strictObject({
 
 export type WriterResult = z.infer<typeof writerResultSchema>;
 
-/** A SQLite follower: `deliver` counts messages and their delivery latency; `idle` measures its own CPU. */
+/** A follower of either store: `deliver` counts messages and their delivery latency; `idle` measures its own CPU. */
 export const followerConfigSchema = z.strictObject({
-  storePath: z.string(),
+  storeSpec: z.string(),
   mode: z.enum(['deliver', 'idle']),
   /** deliver: report once this many messages have arrived (or on 'stop'). */
   expected: z.number().int().nonnegative(),

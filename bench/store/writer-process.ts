@@ -1,4 +1,4 @@
-import { type CollectiveStore, createSqliteStore } from '../../src/store/index.js';
+import { type CollectiveStore, openStore } from '../../src/store/index.js';
 import { benchContent, nowMs, sleepUntil } from './bench-clock.js';
 import { type WriterConfig, type WriterResult, writerConfigSchema } from './worker-protocol.js';
 import { commandReceived, reportReady, reportResult, runWorker, startWorker } from './worker-side.js';
@@ -49,8 +49,10 @@ async function publishAll(store: CollectiveStore, config: WriterConfig, startedA
 
 runWorker(async () => {
   const config = startWorker(writerConfigSchema);
-  const store = createSqliteStore(config.storePath);
+  const store = await openStore(config.storeSpec, config.storeSpec);
   try {
+    // Connected (and, for PostgreSQL, migrated) before the clock starts.
+    await store.lastMessageSeq();
     await reportReady();
     await commandReceived('go');
     const result = await publishAll(store, config, nowMs());

@@ -15,6 +15,8 @@ export function formatEvent(event: OrchestratorEvent): string {
       return `!!! ${event.id} crashed ${event.crashes} times in ${Math.round(event.windowMs / 1000)} s — NOT restarting it. Last error output:\n${event.stderrTail.trim() || '(none)'}`;
     case 'instance_stale':
       return `${event.id} silent for ${Math.round(event.silentMs / 1000)} s; killing it to restart`;
+    case 'instance_lost':
+      return `${event.id} on ${event.host} silent for ${Math.round(event.silentMs / 1000)} s; recorded as crashed (not started here, so not restarted; its tasks return to the board when their leases expire)`;
     case 'stop_requested':
       return `stop requested by ${event.by}`;
     case 'goal_met':

@@ -6,6 +6,7 @@ import { CliError } from './cli-error.js';
 
 const runDirOption = (): Option => new Option('--run-dir <dir>', 'run directory (default: .tachikoma in the current folder)');
 const jsonOption = (): Option => new Option('--json', 'print JSON instead of text');
+const storeOption = (): Option => new Option('--store <spec>', "the collective's store (default: the run directory's), e.g. postgres://… from another host");
 
 /** Builds the `tachikoma` command line; each command loads its module only when it runs. */
 export function buildProgram(setExitCode: (code: number) => void): Command {
@@ -43,7 +44,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('instance')
-    .description('run one instance in this process (the orchestrator starts these; use it to join a run by hand)')
+    .description('run one instance in this process (the orchestrator starts these; by hand it joins a collective, e.g. from another host with --store postgres://…)')
     .requiredOption('--id <id>', 'instance id, e.g. instance_4')
     .requiredOption('--role <role>', 'explorer, builder, reflector or coordinator')
     .addOption(runDirOption())
@@ -51,7 +52,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-g, --goal <text>', 'the goal')
     .option('--brain <kind>', 'brain kind')
     .option('--brain-options <json>', 'brain options as a JSON object')
-    .option('--store <spec>', 'store spec')
+    .option('--store <spec>', 'store spec: postgres://… joins a collective on another host (default: the run directory\'s SQLite file)')
     .option('--heartbeat-ms <ms>', 'heartbeat interval')
     .option('--idle-check-ms <ms>', 'longest idle sleep')
     .option('--lease-ms <ms>', 'task lease length')
@@ -68,6 +69,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--to <target>', 'instance id (e.g. instance_2) or broadcast')
     .option('--type <type>', 'message type (default: question)')
     .addOption(runDirOption())
+    .addOption(storeOption())
     .addOption(jsonOption())
     .action(async (words: string[], flags: { to: string }) => {
       const { sendCommand } = await import('./commands/send-command.js');
@@ -78,6 +80,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('status')
     .description('the run, its instances and counts')
     .addOption(runDirOption())
+    .addOption(storeOption())
     .addOption(jsonOption())
     .action(async (flags: Record<string, unknown>) => {
       const { statusCommand } = await import('./commands/read-commands.js');
@@ -102,6 +105,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('the task board')
     .option('--state <state>', 'only tasks in this state (open, claimed, done, failed)')
     .addOption(runDirOption())
+    .addOption(storeOption())
     .addOption(jsonOption())
     .action(async (flags: Record<string, unknown>) => {
       const { tasksCommand } = await import('./commands/read-commands.js');
@@ -115,6 +119,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .argument('<query...>', 'words to search for')
     .option('--limit <n>', 'most results (default 10)')
     .addOption(runDirOption())
+    .addOption(storeOption())
     .addOption(jsonOption())
     .action(async (query: string[], flags: Record<string, unknown>) => {
       const { memorySearchCommand } = await import('./commands/read-commands.js');
@@ -126,6 +131,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('stop the live collective: instances finish their step and exit')
     .option('--timeout <seconds>', 'how long to wait before SIGTERM (default 30)')
     .addOption(runDirOption())
+    .addOption(storeOption())
     .addOption(jsonOption())
     .action(async (flags: Record<string, unknown>) => {
       const { stopCommand } = await import('./commands/stop-command.js');
@@ -163,6 +169,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('the whole run as one JSON document')
     .option('-o, --out <file>', 'write to a file instead of standard output')
     .addOption(runDirOption())
+    .addOption(storeOption())
     .action(async (flags: Record<string, unknown>) => {
       const { exportCommand } = await import('./commands/export-command.js');
       setExitCode(await exportCommand(flags));

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import { TRAITS, personalitySchema } from '../collective/personality.js';
@@ -32,12 +33,14 @@ export function renderInstanceTable(instances: readonly InstanceRecord[], now: n
     head: ['instance', 'role', 'state', 'pid', 'task', 'iter', 'beat', 'traits', 'last activity'],
     style: { head: ['cyan'], border: ['gray'] },
   });
+  const local = hostname();
   for (const record of instances) {
     table.push([
       record.id,
       record.role,
       STATUS_COLOURS[record.status](record.status),
-      record.pid === null ? '-' : String(record.pid),
+      // An instance on another host (a collective on PostgreSQL) shows where its pid lives.
+      record.pid === null ? '-' : record.host === local ? String(record.pid) : `${record.pid}@${record.host}`,
       record.currentTask ?? '-',
       String(record.iteration),
       age(record.heartbeatAt, now),

@@ -24,7 +24,9 @@ export interface InstanceProcessOptions {
 /**
  * Runs one instance as the body of its own OS process: opens the store, builds the brain, and stops
  * gracefully on SIGTERM/SIGINT, on a stop message, or when the orchestrator's IPC channel closes (so an
- * instance never outlives a killed orchestrator). Resolves with the exit code.
+ * instance never outlives a killed orchestrator). Started by hand (no IPC channel), it is a standalone
+ * instance that joins the collective in the store — on this host or, with a PostgreSQL store, another one;
+ * its log and state file go to its own run directory. Resolves with the exit code.
  */
 export async function runInstanceProcess(options: InstanceProcessOptions): Promise<number> {
   const paths = runPaths(options.runDirectory);
@@ -40,6 +42,10 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
   process.on('SIGINT', () => requestStop('SIGINT'));
   if (process.connected) process.once('disconnect', () => requestStop('orchestrator gone'));
   const store = await openStore(options.store, paths.store);
+  // Started by hand (no orchestrator channel), e.g. on another host joining a collective: say where it went.
+  if (!process.connected) {
+    process.stderr.write(`${options.id} (${options.role}) joining the collective in ${store.location}; log: ${paths.instanceLog(options.id)}; Ctrl-C or \`tachikoma send --to ${options.id} --type control stop\` stops it\n`);
+  }
   try {
     const brain = await createBrain(options.brain, {
       instanceId: options.id, role: options.role, runDirectory: paths.root, workspace: options.workspace, options: options.brainOptions,

@@ -62,6 +62,11 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
   let metadata: Record<string, unknown> = { ...registered.metadata };
   const governor = options.governorSettings === undefined ? undefined : new Governor(options.governorSettings, options.model, registered.metadata.usage);
   let cursor = await store.getCursor(`inbox:${id}`);
+  // An instance joining for the first time (nothing handled yet) reads the collective's past broadcasts; a
+  // broadcast `stop` among them ended an earlier session of the run and is not meant for it.
+  const joinedAfterSeq = cursor === 0 ? await store.lastMessageSeq() : 0;
+  const stopsNow = (batch: readonly Message[]): boolean =>
+    batch.some((message) => isStopRequest(message) && !(message.to === 'broadcast' && message.seq <= joinedAfterSeq));
   let status: InstanceStatus = 'starting';
   const currentTask = { id: null as string | null };
   let lastActivity = 'started';
@@ -81,7 +86,15 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
     await store.heartbeat(id, { status, lastActivity, currentTask: currentTask.id, iteration });
   };
   const beat = setInterval(() => {
-    store.heartbeat(id).catch((error: unknown) => logger.warn({ event: 'heartbeat_failed', error: String(error) }, 'heartbeat failed'));
+    store.heartbeat(id)
+      .then(async (record) => {
+        // Recorded as crashed by an orchestrator while this instance was cut off (or too slow): it is back.
+        if (record.status === 'crashed' && status !== 'crashed' && !stop.aborted) {
+          logger.warn({ event: 'reconnected', lastActivity: record.lastActivity }, 'was recorded as crashed; alive again');
+          await setStatus(status);
+        }
+      })
+      .catch((error: unknown) => logger.warn({ event: 'heartbeat_failed', error: String(error) }, 'heartbeat failed'));
   }, heartbeatMs);
   beat.unref();
 
@@ -99,7 +112,7 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
       while (!stop.aborted) {
         await inbox.waitForMessage(30_000, stop);
         const batch = inbox.drain();
-        if (batch.some(isStopRequest)) {
+        if (stopsNow(batch)) {
           await store.saveCursor(`inbox:${id}`, highestSeq(batch, cursor));
           return 'stopped';
         }
@@ -125,7 +138,7 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
     await saveState();
     while (!stop.aborted) {
       const batch = inbox.drain();
-      if (batch.some(isStopRequest)) {
+      if (stopsNow(batch)) {
         reason = 'stop requested';
         cursor = highestSeq(batch, cursor);
         await store.saveCursor(`inbox:${id}`, cursor);

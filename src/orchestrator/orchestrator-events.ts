@@ -6,6 +6,8 @@ export type OrchestratorEvent =
   | { type: 'instance_restarting'; id: string; inMs: number; attempt: number }
   | { type: 'instance_gave_up'; id: string; crashes: number; windowMs: number; stderrTail: string }
   | { type: 'instance_stale'; id: string; silentMs: number }
+  /** An instance this orchestrator did not spawn (joined from another host or by hand) went silent; recorded as crashed. */
+  | { type: 'instance_lost'; id: string; host: string; silentMs: number }
   | { type: 'stop_requested'; by: string }
   | { type: 'goal_met'; by: string }
   | { type: 'killed_stragglers'; ids: string[] }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { isStopRequest } from '../instance/run-instance.js';
 import { runPaths } from '../instance/run-paths.js';
-import { messageSchema, nowTimestamp } from '../protocol/index.js';
+import { type InstanceRecord, messageSchema, nowTimestamp } from '../protocol/index.js';
 import { type CollectiveStore, openStore } from '../store/index.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import type { EventSink, OrchestratorEvent } from './orchestrator-events.js';
@@ -120,6 +120,15 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
         void store.heartbeat(event.id, { status: 'crashed', lastActivity: event.type === 'instance_gave_up' ? 'gave up after repeated crashes' : `crashed (${event.signal ?? `exit code ${event.code}`})` }).catch(() => undefined);
       }
     };
+    const markLost = async (record: InstanceRecord, silentMs: number): Promise<void> => {
+      const seconds = Math.round(silentMs / 1000);
+      await store.heartbeat(record.id, {
+        status: 'crashed',
+        lastActivity: `no heartbeat for ${seconds} s (last ${record.heartbeatAt}, host ${record.host}): presumed lost`,
+      });
+      options.onEvent({ type: 'instance_lost', id: record.id, host: record.host, silentMs });
+      views.schedule();
+    };
     for (const spec of options.instances) {
       supervisors.push(
         new InstanceSupervisor(
@@ -133,12 +142,17 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
     options.onReady?.({ store, supervisors, messagesPerSecond: () => messageTimes.filter((time) => Date.now() - time < 5000).length / 5 });
     timers.push(
       setInterval(() => {
-        void store.findStale(options.settings.staleMs).then((stale) => {
+        void store.findStale(options.settings.staleMs).then(async (stale) => {
           for (const record of stale) {
             const supervisor = supervisors.find((candidate) => candidate.id === record.id);
-            // A process gets a whole stale period after its own start before silence counts against it.
-            if (supervisor?.state === 'running' && Date.now() - supervisor.startedAt > options.settings.staleMs) {
-              supervisor.killStale(Date.now() - Date.parse(record.heartbeatAt));
+            const silentMs = Date.now() - Date.parse(record.heartbeatAt);
+            if (supervisor === undefined) {
+              // Joined by hand (another host, or `tachikoma instance` here): never killed or restarted from here.
+              // It is recorded as crashed; its task leases expire and reofferExpired() puts the tasks back.
+              await markLost(record, silentMs);
+            } else if (supervisor.state === 'running' && Date.now() - supervisor.startedAt > options.settings.staleMs) {
+              // A process gets a whole stale period after its own start before silence counts against it.
+              supervisor.killStale(silentMs);
             }
           }
         }).catch(() => undefined);

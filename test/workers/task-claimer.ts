@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { openStore } from '../../src/store/index.js';
 import { emit, fail, readWorkerConfig, watchParent } from './worker-io.js';
@@ -11,6 +12,8 @@ const configSchema = z.strictObject({
   store: z.string().min(1),
   instanceId: z.string(),
   leaseMs: z.number().int().positive(),
+  /** Time spent "working" on each task between its claim and its completion (a slow claimer holds a lease). */
+  workMs: z.number().int().nonnegative().default(0),
 });
 
 const config = readWorkerConfig(configSchema);
@@ -25,6 +28,7 @@ async function run(): Promise<void> {
     if (task === null) break;
     claims += 1;
     if (task.owner !== config.instanceId) throw new Error(`claimNext returned task ${task.id} owned by ${String(task.owner)}`);
+    if (config.workMs > 0) await sleep(config.workMs);
     const done = await store.completeTask(task.id, config.instanceId, { result: `done by ${config.instanceId}`, evidence: ['x'] });
     if (done.state !== 'done') throw new Error(`completeTask left task ${task.id} ${done.state}`);
     completed.push(done.id);

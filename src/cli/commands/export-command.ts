@@ -4,12 +4,14 @@ import { openExistingRun } from '../run-directory.js';
 
 export interface ExportFlags {
   runDir?: string;
+  /** The store to read, when this host has no run directory for it (e.g. postgres://… from another host). */
+  store?: string;
   out?: string;
 }
 
 /** `tachikoma export`: the whole run as one JSON document (run record, registry, board, votes, memory, messages, history). */
 export async function exportCommand(flags: ExportFlags): Promise<number> {
-  const { store, record } = await openExistingRun(flags.runDir);
+  const { store, record } = await openExistingRun(flags.runDir, flags.store);
   const output = flags.out === undefined ? process.stdout : createWriteStream(flags.out);
   const write = async (text: string): Promise<void> => {
     if (!output.write(text)) await once(output, 'drain');

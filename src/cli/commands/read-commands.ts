@@ -9,6 +9,8 @@ import { divergence, personalitySchema } from '../../collective/personality.js';
 
 export interface ReadFlags {
   runDir?: string;
+  /** The store to read, when this host has no run directory for it (e.g. postgres://… from another host). */
+  store?: string;
   json?: boolean;
 }
 
@@ -18,7 +20,7 @@ function print(flags: ReadFlags, value: unknown, human: () => string): void {
 
 /** `tachikoma status`: the run, its instances, and counts of messages, tasks and memory. */
 export async function statusCommand(flags: ReadFlags): Promise<number> {
-  const { store, record, paths } = await openExistingRun(flags.runDir);
+  const { store, record, paths } = await openExistingRun(flags.runDir, flags.store);
   try {
     const instances = await store.listInstances();
     const tasks = await store.listTasks();
@@ -26,6 +28,7 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
     const live = record?.orchestratorPid !== null && record?.orchestratorPid !== undefined && processAlive(record.orchestratorPid);
     const status = {
       runDirectory: paths.root,
+      store: store.location,
       state: record === null ? 'unknown' : live ? 'running' : record.state === 'running' ? 'interrupted' : record.state,
       goal: record?.goal ?? null,
       orchestratorPid: live ? record?.orchestratorPid ?? null : null,
@@ -43,7 +46,7 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
     print(flags, status, () =>
       [
         `run ${status.state} in ${status.runDirectory}${status.orchestratorPid === null ? '' : ` (orchestrator pid ${status.orchestratorPid})`}`,
-        `goal: ${status.goal ?? '-'}`,
+        `store: ${status.store} · goal: ${status.goal ?? '-'}`,
         `messages ${status.messages} · memory ${status.memory} · tasks ${TASK_STATES.map((state) => `${state} ${taskCounts[state] ?? 0}`).join(', ')} · open votes ${status.openProposals}`,
         `personality divergence ${status.personalityDivergence} · duplicate claims ${status.duplicateClaims}`,
         renderInstanceTable(instances),
@@ -60,7 +63,7 @@ export async function tasksCommand(flags: ReadFlags & { state?: string }): Promi
   if (flags.state !== undefined && !(TASK_STATES as readonly string[]).includes(flags.state)) {
     throw new CliError(`--state must be one of ${TASK_STATES.join(', ')}`);
   }
-  const { store } = await openExistingRun(flags.runDir);
+  const { store } = await openExistingRun(flags.runDir, flags.store);
   try {
     const tasks = await store.listTasks(flags.state === undefined ? {} : { state: flags.state as Task['state'] });
     print(flags, tasks, () => {
@@ -81,7 +84,7 @@ export async function tasksCommand(flags: ReadFlags & { state?: string }): Promi
 export async function memorySearchCommand(query: string[], flags: ReadFlags & { limit?: string }): Promise<number> {
   const limit = flags.limit === undefined ? 10 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError('--limit must be a whole number from 1 to 1000');
-  const { store } = await openExistingRun(flags.runDir);
+  const { store } = await openExistingRun(flags.runDir, flags.store);
   try {
     const hits = await store.searchMemory(query.join(' '), { limit });
     print(flags, hits, () =>

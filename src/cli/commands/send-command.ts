@@ -7,6 +7,8 @@ export interface SendFlags {
   to: string;
   type?: string;
   runDir?: string;
+  /** The store to read, when this host has no run directory for it (e.g. postgres://… from another host). */
+  store?: string;
   json?: boolean;
 }
 
@@ -16,7 +18,7 @@ export async function sendCommand(words: string[], flags: SendFlags): Promise<nu
   if (text === '') throw new CliError('nothing to send: give the message text after the options');
   const type = messageTypeSchema.safeParse(flags.type ?? 'question');
   if (!type.success) throw new CliError(type.error.issues[0]?.message ?? 'unknown message type');
-  const { store } = await openExistingRun(flags.runDir);
+  const { store } = await openExistingRun(flags.runDir, flags.store);
   try {
     if (flags.to !== 'broadcast') await requireKnownInstance(store, flags.to);
     const message = await store.publish({ from: 'human', to: flags.to, type: type.data, content: text });

@@ -5,6 +5,8 @@ import { readPidFile } from '../../orchestrator/run-lock.js';
 
 export interface StopFlags {
   runDir?: string;
+  /** The store to read, when this host has no run directory for it (e.g. postgres://… from another host). */
+  store?: string;
   timeout?: string;
   json?: boolean;
 }
@@ -14,7 +16,7 @@ export interface StopFlags {
  * instance act on), waits for the orchestrator to exit, and sends it SIGTERM if it has not by the timeout.
  */
 export async function stopCommand(flags: StopFlags): Promise<number> {
-  const { store, paths } = await openExistingRun(flags.runDir);
+  const { store, paths } = await openExistingRun(flags.runDir, flags.store);
   const timeoutMs = Math.round(Number(flags.timeout ?? '30') * 1000);
   let message;
   try {
@@ -23,7 +25,7 @@ export async function stopCommand(flags: StopFlags): Promise<number> {
     await store.close();
   }
   const pid = readPidFile(paths.orchestratorPidFile);
-  let outcome = 'no orchestrator was running; instances started by hand will stop on the message';
+  let outcome = `no orchestrator runs here for ${paths.root}; instances (on any host) and an orchestrator following this store stop on the message`;
   if (pid !== null && processAlive(pid)) {
     const deadline = Date.now() + timeoutMs;
     while (processAlive(pid) && Date.now() < deadline) await sleep(100);

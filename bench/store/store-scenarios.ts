@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSqliteStore } from '../../src/store/index.js';
+import { openStore } from '../../src/store/index.js';
 import { nowMs } from './bench-clock.js';
 import { type Throughput, combineWriters, percentile } from './stats.js';
 import { type WorkerGroup, startWorkers, withTimeout } from './worker-pool.js';
@@ -24,9 +24,9 @@ export function writerIds(writers: number): string[] {
   return Array.from({ length: writers }, (_unused, index) => `instance_${index + 1}`);
 }
 
-/** Creates the store at `storePath` and registers the writer instances. */
-export async function createBenchStore(storePath: string, writers: number): Promise<void> {
-  const store = createSqliteStore(storePath);
+/** Creates the store at `storeSpec` and registers the writer instances. */
+export async function createBenchStore(storeSpec: string, writers: number): Promise<void> {
+  const store = await openStore(storeSpec, storeSpec);
   try {
     for (const id of writerIds(writers)) await store.register({ id, role: 'explorer' });
   } finally {
@@ -34,8 +34,8 @@ export async function createBenchStore(storePath: string, writers: number): Prom
   }
 }
 
-function writerConfigs(storePath: string, writers: number, shape: Omit<WriterConfig, 'storePath' | 'writerId'>): WriterConfig[] {
-  return writerIds(writers).map((writerId) => writerConfigSchema.parse({ storePath, writerId, ...shape }));
+function writerConfigs(storeSpec: string, writers: number, shape: Omit<WriterConfig, 'storeSpec' | 'writerId'>): WriterConfig[] {
+  return writerIds(writers).map((writerId) => writerConfigSchema.parse({ storeSpec, writerId, ...shape }));
 }
 
 /** Releases the writers together, waits for all of them, and returns their combined throughput. */
@@ -52,13 +52,13 @@ async function runWriters(configs: readonly WriterConfig[]): Promise<Throughput>
 }
 
 /** Fills the store with `count` messages as fast as the store takes them (big group commits, in parallel). */
-export async function prefillStore(storePath: string, count: number, processes: number, contentBytes: number): Promise<Throughput> {
+export async function prefillStore(storeSpec: string, count: number, processes: number, contentBytes: number): Promise<Throughput> {
   const perProcess = Math.ceil(count / processes);
-  return runWriters(writerConfigs(storePath, processes, { count: perProcess, window: 2_000, contentBytes, maxDurationMs: 30 * 60_000 }));
+  return runWriters(writerConfigs(storeSpec, processes, { count: perProcess, window: 2_000, contentBytes, maxDurationMs: 30 * 60_000 }));
 }
 
-function startReader(storePath: string, expected: number): WorkerGroup<FollowerResult> {
-  const config: FollowerConfig = followerConfigSchema.parse({ storePath, mode: 'deliver', expected, durationMs: 1 });
+function startReader(storeSpec: string, expected: number): WorkerGroup<FollowerResult> {
+  const config: FollowerConfig = followerConfigSchema.parse({ storeSpec, mode: 'deliver', expected, durationMs: 1 });
   return startWorkers(FOLLOWER_SCRIPT, [config], followerResultSchema);
 }
 
@@ -72,7 +72,7 @@ async function finishReader(reader: WorkerGroup<FollowerResult>): Promise<Follow
 }
 
 /** What one run of writers + reader measured. */
-export interface SqliteRun {
+export interface StoreRun {
   throughput: Throughput;
   delivered: number;
   outOfOrder: number;
@@ -86,7 +86,7 @@ export interface SqliteRun {
 }
 
 /** The run of median throughput, carrying every run's msgs/s in `rounds`. */
-export function medianRun(runs: readonly SqliteRun[]): SqliteRun {
+export function medianRun(runs: readonly StoreRun[]): StoreRun {
   const sorted = [...runs].sort((left, right) => left.throughput.messagesPerSecond - right.throughput.messagesPerSecond);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   if (median === undefined) throw new Error('medianRun needs at least one run');
@@ -96,15 +96,15 @@ export function medianRun(runs: readonly SqliteRun[]): SqliteRun {
 
 /** Writers (each `perWriter` messages, `window` in flight, optionally paced) while one reader follows everything. */
 export async function runWritersWithReader(
-  storePath: string,
+  storeSpec: string,
   writers: number,
-  shape: Omit<WriterConfig, 'storePath' | 'writerId' | 'phaseMs'>,
-): Promise<SqliteRun> {
-  const reader = startReader(storePath, shape.count * writers);
+  shape: Omit<WriterConfig, 'storeSpec' | 'writerId' | 'phaseMs'>,
+): Promise<StoreRun> {
+  const reader = startReader(storeSpec, shape.count * writers);
   try {
     await withTimeout(reader.ready, READY_TIMEOUT_MS, 'starting the reader');
     const rate = shape.ratePerSecond;
-    const configs = writerConfigs(storePath, writers, shape).map((config, index) =>
+    const configs = writerConfigs(storeSpec, writers, shape).map((config, index) =>
       // Paced writers are spread evenly over one interval of the combined rate, as independent agents would be.
       rate === undefined ? config : { ...config, phaseMs: (index * 1000) / (rate * writers) },
     );
@@ -134,8 +134,8 @@ export interface IdleCpu {
 }
 
 /** Starts `followers` processes that follow the store with nothing being written, and measures their CPU. */
-export async function measureIdleFollowers(storePath: string, followers: number, seconds: number): Promise<IdleCpu> {
-  const config = followerConfigSchema.parse({ storePath, mode: 'idle', expected: 0, durationMs: seconds * 1000 });
+export async function measureIdleFollowers(storeSpec: string, followers: number, seconds: number): Promise<IdleCpu> {
+  const config = followerConfigSchema.parse({ storeSpec, mode: 'idle', expected: 0, durationMs: seconds * 1000 });
   const group = startWorkers(FOLLOWER_SCRIPT, Array.from({ length: followers }, () => config), followerResultSchema);
   try {
     await withTimeout(group.ready, READY_TIMEOUT_MS, 'starting the idle followers');
