@@ -58,3 +58,44 @@ describe.skipIf(!installed)('the claude-agent brain against the mock Messages AP
     expect(outcome.usage).toMatchObject({ inputTokens: 1300, outputTokens: 60 });
   });
 });
+
+describe.skipIf(!installed)('the claude-agent brain, confined and failing cleanly', () => {
+  const brainFor = (server: MockLlmServer, options: Record<string, unknown> = {}) =>
+    createClaudeAgentBrain(
+      { instanceId: 'instance_2', role: 'explorer', runDirectory: fixture.runDirectory, workspace: fixture.workspace, options: { model: 'mock-claude', baseUrl: `${server.url}/v1`, maxRetries: 0, ...options } },
+      { env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: SECRET } },
+    );
+
+  it('reads workspace files with its own Read tool, and a read outside the workspace is refused with a reason it sees', async () => {
+    const inside = `${fixture.workspace}/src/a.ts`;
+    mock = await startMockLlmServer({
+      respond: (request): MockReply => {
+        const results = trailingToolResults(request);
+        if (results.length === 0) return { toolCalls: [{ name: 'Read', input: { file_path: inside } }, { name: 'Read', input: { file_path: '/etc/passwd' } }] };
+        return { text: results.map((result) => `${result.isError ? 'refused' : 'read'}: ${result.content.replace(/\s+/g, ' ').slice(0, 120)}`).join(' | ') };
+      },
+    });
+    const outcome = await (await brainFor(mock)).turn(await fixture.context(), fixture.toolBox(), new AbortController().signal);
+    const seen = trailingToolResults(agentRequests(mock).at(-1)!);
+    expect(seen).toHaveLength(2);
+    const byCall = new Map(seen.map((result) => [result.toolCallId, result]));
+    expect(byCall.get('toolu_mock_0001')).toMatchObject({ isError: false, content: expect.stringContaining('TODO: name it') });
+    expect(byCall.get('toolu_mock_0002')).toMatchObject({ isError: true, content: expect.stringContaining('/etc/passwd is outside the workspace') });
+    expect(byCall.get('toolu_mock_0002')?.content).not.toContain('root:');
+    expect(outcome.summary).toMatch(/read: .*TODO: name it/);
+    expect(outcome.summary).toMatch(/refused: .*outside the workspace/);
+  });
+
+  it('marks a turn whose model call failed unhandled, with a backoff; a refused key stops the instance with the key redacted', async () => {
+    let status = 503;
+    mock = await startMockLlmServer({ respond: () => ({ error: { status, message: status === 401 ? `invalid x-api-key ${SECRET}` : 'overloaded' } }) });
+    const brain = await brainFor(mock);
+    const question = await fixture.publish({ from: 'human', to: 'instance_2', type: 'question', content: 'status?' });
+    const failed = await brain.turn(await fixture.context([question]), fixture.toolBox(), new AbortController().signal);
+    expect(failed).toMatchObject({ idle: false, unhandled: true, nextTurnInMs: 5000, summary: expect.stringMatching(/^model call failed \(1 in a row; next try in 5 s\): .*503/) });
+    status = 401;
+    const refused = await brain.turn(await fixture.context([question], 1), fixture.toolBox('1'), new AbortController().signal).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'misconfigured', message: expect.stringMatching(/^the claude-agent model refused the call: .*Invalid API key.*; check ANTHROPIC_API_KEY/) });
+    expect(String((refused as Error).message)).not.toContain(SECRET);
+  });
+});
