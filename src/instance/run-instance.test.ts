@@ -30,7 +30,7 @@ interface Rig {
   /** What the mock answers next; swap it to change the server's behaviour. */
   reply: { next: (request: MockLlmRequest) => MockReply };
   /** Starts one life of instance_1 with an openai-compatible brain on the mock; `stop()` ends it. */
-  start(settings?: { idleCheckMs?: number }): { stop: () => Promise<void> };
+  start(settings?: { idleCheckMs?: number; brainOptions?: Record<string, unknown> }): { stop: () => Promise<void> };
 }
 
 async function rig(): Promise<Rig> {
@@ -52,7 +52,7 @@ async function rig(): Promise<Rig> {
       const stop = new AbortController();
       const brain: Brain = createProviderBrain(
         'openai-compatible',
-        { instanceId: 'instance_1', role: 'explorer', runDirectory: root, workspace, options: { model: 'mock', baseUrl: `${mock.url}/v1`, maxRetries: 0 } },
+        { instanceId: 'instance_1', role: 'explorer', runDirectory: root, workspace, options: { model: 'mock', baseUrl: `${mock.url}/v1`, maxRetries: 0, ...settings.brainOptions } },
         {},
       );
       const life = runInstance({
@@ -88,5 +88,42 @@ describe('an instance with an LLM brain', () => {
     await second.stop();
     expect(firstUserText(retried)).toContain(question.id);
     expect(firstUserText(retried)).toMatch(/^Turn \d+ of instance_1 \(explorer\)\. 1 new message\(s\)\./);
+  });
+});
+
+describe('an idle instance with an LLM brain', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('asks the model at every idle check without the idle gate (maxIdleMs 0): the cost the gate removes', async () => {
+    const { mock, start } = await rig();
+    const life = start({ idleCheckMs: 100, brainOptions: { maxIdleMs: 0 } });
+    await sleep(2000);
+    await life.stop();
+    // About one call per idle check (20 in 2 s); a loaded machine makes fewer, never as few as the gate's one.
+    expect(mock.requests.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('makes no model call while nothing changes, one as soon as a message arrives, and one per maxIdleMs at most', async () => {
+    const { store, mock, start } = await rig();
+    const life = start({ idleCheckMs: 100, brainOptions: { maxIdleMs: 60_000 } });
+    await until('the first turn', () => mock.requests[0]);
+    await sleep(2000);
+    expect(mock.requests).toHaveLength(1);
+    const message = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'anything new?', metadata: {} });
+    const asked = await until('the turn for the message', () => mock.requests[1]);
+    expect(firstUserText(asked)).toContain(message.id);
+    await sleep(1000);
+    // The turn after the message saw it and went idle; the next idle checks change nothing (a turn that saw the
+    // message is not the same context as the idle one before it, so at most one more call).
+    expect(mock.requests.length).toBeLessThanOrEqual(3);
+    await life.stop();
+
+    const { mock: bounded, start: startBounded } = await rig();
+    const boundedLife = startBounded({ idleCheckMs: 100, brainOptions: { maxIdleMs: 700 } });
+    await sleep(2500);
+    await boundedLife.stop();
+    // One call at start, then one per 700 ms at most: 4 in 2.5 s (fewer on a loaded machine).
+    expect(bounded.requests.length).toBeGreaterThanOrEqual(2);
+    expect(bounded.requests.length).toBeLessThanOrEqual(4);
   });
 });

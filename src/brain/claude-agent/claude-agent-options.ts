@@ -27,6 +27,8 @@ export const claudeAgentOptionsSchema = z.object({
   maxSteps: z.number().int().min(1).max(100).optional(),
   /** Retries of a failed model call (rate limits, 5xx) within a turn; default 2. */
   maxRetries: z.number().int().min(0).max(10).optional(),
+  /** Longest an idle instance goes without a model call while nothing changes (ms); 0 asks at every idle check. */
+  maxIdleMs: z.number().int().min(0).max(86_400_000).optional(),
   /** Whether the agent may write and edit workspace files; default: only the builder role. */
   allowWrites: z.boolean().optional(),
   /** Shell commands the agent may run (each a command prefix, e.g. "npm test"); absent or empty: no shell. */
@@ -44,6 +46,7 @@ export interface ClaudeAgentConfig {
   credential: { variable: 'ANTHROPIC_API_KEY' | 'CLAUDE_CODE_OAUTH_TOKEN'; value: string };
   maxSteps: number;
   maxRetries: number;
+  maxIdleMs: number | undefined;
   allowWrites: boolean;
   commands: string[];
   commandTimeoutMs: number;
@@ -93,6 +96,7 @@ export function resolveClaudeAgentConfig(options: Record<string, unknown>, env: 
     credential,
     maxSteps: data.maxSteps ?? DEFAULT_AGENT_MAX_STEPS,
     maxRetries: data.maxRetries ?? 2,
+    maxIdleMs: data.maxIdleMs,
     allowWrites: data.allowWrites ?? role === 'builder',
     commands: data.commands ?? [],
     commandTimeoutMs: data.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,

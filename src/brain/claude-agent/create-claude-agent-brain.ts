@@ -116,7 +116,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       },
     ],
   };
-  const gate = new IdleGate();
+  const gate = new IdleGate(config.maxIdleMs);
   let failures = 0;
   let announced = false;
 

@@ -109,6 +109,7 @@ export function createProviderBrain(kind: LlmBrainKind, setup: BrainSetup, env: 
     maxOutputTokens: config.maxOutputTokens,
     ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
     ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
+    ...(config.maxIdleMs === undefined ? {} : { maxIdleMs: config.maxIdleMs }),
     ...(config.apiKey === undefined ? {} : { secret: config.apiKey }),
     metadata: { provider: kind, model: config.model },
   });
