@@ -30,7 +30,7 @@ interface Rig {
   /** What the mock answers next; swap it to change the server's behaviour. */
   reply: { next: (request: MockLlmRequest) => MockReply };
   /** Starts one life of instance_1 with an openai-compatible brain on the mock; `stop()` ends it. */
-  start(settings?: { idleCheckMs?: number; brainOptions?: Record<string, unknown> }): { stop: () => Promise<void> };
+  start: (settings?: { idleCheckMs?: number; brainOptions?: Record<string, unknown> }) => { stop: () => Promise<void> };
 }
 
 async function rig(): Promise<Rig> {

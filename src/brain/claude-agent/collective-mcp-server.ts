@@ -16,7 +16,7 @@ export function agentToolName(tool: string): string {
  * MCP layer only strips and shapes; every call is validated again, in full, by the tool box.
  */
 function shapeOf(input: z.ZodType): z.ZodRawShape {
-  return input instanceof z.ZodObject ? (input.shape as z.ZodRawShape) : { input: z.unknown() };
+  return input instanceof z.ZodObject ? input.shape : { input: z.unknown() };
 }
 
 /**
