@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +8,7 @@ import { z } from 'zod';
 import { isAgentSdkInstalled } from '../src/brain/claude-agent/load-agent-sdk.js';
 import type { CollectiveStore } from '../src/store/index.js';
 import { type MockLlmRequest, type MockLlmServer, byInstance, firstUserText, instanceIdOf, planResponder, startMockLlmServer, succeeded } from '../src/testing/index.js';
-import { RunningCollective, alive, cli, openRunStore, waitFor } from './orchestrator/collective-harness.js';
+import { CLI, RunningCollective, alive, cli, openRunStore, waitFor } from './orchestrator/collective-harness.js';
 
 const installed = isAgentSdkInstalled();
 if (!installed) {
@@ -128,5 +130,25 @@ describe.skipIf(!installed)('tachikoma run --brain claude-agent against the mock
     expect(await run.exited).toBe(0);
     const leaks = filesUnder(runDirectory).filter((path) => readFileSync(path).includes(SECRET) || readFileSync(path).includes(SECRET.slice(-20)));
     expect(leaks).toEqual([]);
+  });
+});
+
+describe('tachikoma run --brain claude-agent, misconfigured', () => {
+  it('is one line before anything is spawned: the install command when the SDK is missing, else the key to set', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'tachikoma-claude-agent-'));
+    cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
+    const runDirectory = join(workspace, '.tachikoma');
+    const child = spawn(process.execPath, [CLI, 'run', '--json', '--workspace', workspace, '--run-dir', runDirectory, '--brain', 'claude-agent'], {
+      stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [status] = (await once(child, 'exit')) as [number | null];
+    expect(status).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(installed
+      ? /^tachikoma: the claude-agent brain needs ANTHROPIC_API_KEY \(or CLAUDE_CODE_OAUTH_TOKEN\) in the environment/
+      : /^tachikoma: the claude-agent brain needs the optional package @anthropic-ai\/claude-agent-sdk .*npm install @anthropic-ai\/claude-agent-sdk@/);
+    expect(existsSync(join(runDirectory, 'run.json'))).toBe(false);
   });
 });

@@ -60,12 +60,12 @@ async function rig(): Promise<Rig> {
         logger: pino({ level: 'silent' }), stateFile: join(root, 'state.json'), stop: stop.signal, heartbeatMs: 60_000,
         ...(settings.idleCheckMs === undefined ? {} : { idleCheckMs: settings.idleCheckMs }),
       });
-      return {
-        stop: async () => {
-          stop.abort();
-          await life;
-        },
+      const end = async (): Promise<void> => {
+        stop.abort();
+        await life;
       };
+      cleanups.push(end);
+      return { stop: end };
     },
   };
 }
@@ -125,5 +125,31 @@ describe('an idle instance with an LLM brain', () => {
     // One call at start, then one per 700 ms at most: 4 in 2.5 s (fewer on a loaded machine).
     expect(bounded.requests.length).toBeGreaterThanOrEqual(2);
     expect(bounded.requests.length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('stopping an instance whose model is unreachable', () => {
+  it('keeps the unanswered messages across a stop request and does not stop again on it when resumed', async () => {
+    const { store, mock, reply, start } = await rig();
+    reply.next = () => ({ error: { status: 502, message: 'bad gateway' } });
+    const question = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'still there?', metadata: {} });
+    const first = start();
+    await until('the failed model call', () => mock.requests[0]);
+    await store.publish({ from: 'human', to: 'broadcast', type: 'control', content: 'stop', metadata: { command: 'stop' } });
+    // The instance stops on the request by itself, during its back-off.
+    const deadline = Date.now() + 10_000;
+    while ((await store.getInstance('instance_1'))?.lastActivity !== 'stop requested' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await store.getInstance('instance_1'))?.lastActivity).toBe('stop requested');
+    await first.stop();
+
+    reply.next = () => ({ text: 'answered at last' });
+    const before = mock.requests.length;
+    const second = start();
+    const retried = await until('the resumed turn', () => mock.requests[before]);
+    expect(firstUserText(retried)).toContain(question.id);
+    expect(firstUserText(retried)).toMatch(/^Turn \d+ of instance_1 \(explorer\)\. 1 new message\(s\)\./);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await store.getInstance('instance_1'))?.status).not.toBe('stopped');
+    await second.stop();
   });
 });
