@@ -38,6 +38,10 @@ describe('what the agent may do with its own tools', () => {
     expect(toolRefusal(readOnly, 'Glob', { pattern: '../**/*' })).toMatch(/reaches outside the workspace/);
     expect(toolRefusal(readOnly, 'Glob', { pattern: '/etc/*' })).toMatch(/reaches outside the workspace/);
     expect(toolRefusal(builder, 'Edit', { file_path: join(workspace, '.tachikoma', 'claude-agent', 'x.json') })).toMatch(/private to the runtime/);
+    expect(toolRefusal(readOnly, 'Glob', { pattern: '.tachikoma/**/*.json' })).toMatch(/private to the runtime/);
+    expect(toolRefusal(readOnly, 'Glob', { pattern: '**/*.json', path: join(workspace, '.tachikoma') })).toMatch(/private to the runtime/);
+    expect(toolRefusal(readOnly, 'Grep', { pattern: 'x', glob: '.tachikoma/*' })).toMatch(/private to the runtime/);
+    expect(toolRefusal(readOnly, 'Glob', { pattern: 'src/*.ts', path: workspace })).toBeNull();
   });
 
   it('runs only allowlisted commands, one at a time', () => {

@@ -95,6 +95,15 @@ export function toolRefusal(policy: AgentToolPolicy, name: string, input: unknow
   }
   // Glob's pattern and Grep's glob filter are file patterns (Grep's own pattern is a regular expression).
   const pattern = name === 'Glob' ? field(input, 'pattern') : name === 'Grep' ? field(input, 'glob') : undefined;
-  if (pattern !== undefined && (isAbsolute(pattern) || pattern.split(/[\\/]/).includes('..'))) return `the pattern ${pattern} reaches outside the workspace; give one relative to it`;
+  if (pattern !== undefined) {
+    if (isAbsolute(pattern) || pattern.split(/[\\/]/).includes('..')) return `the pattern ${pattern} reaches outside the workspace; give one relative to it`;
+    // The literal folders a pattern starts with (before its first wildcard) must be open to the agent too.
+    const literal = pattern.split(/[\\/]/).filter((segment, index, all) => all.slice(0, index + 1).every((part) => !/[*?[\]{}]/.test(part)));
+    if (literal.length > 0) {
+      const base = field(input, 'path') ?? '.';
+      const refusal = pathRefusal(policy, isAbsolute(base) ? resolve(base, ...literal) : [base, ...literal].join('/'));
+      if (refusal !== null) return refusal;
+    }
+  }
   return null;
 }

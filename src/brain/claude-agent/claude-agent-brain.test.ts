@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MockLlmRequest, type MockLlmServer, type MockReply, type ToolBoxFixture, createToolBoxFixture, startMockLlmServer, trailingToolResults } from '../../testing/index.js';
 import { createClaudeAgentBrain } from './create-claude-agent-brain.js';
@@ -97,5 +98,37 @@ describe.skipIf(!installed)('the claude-agent brain, confined and failing cleanl
     const refused = await brain.turn(await fixture.context([question], 1), fixture.toolBox('1'), new AbortController().signal).catch((error: unknown) => error);
     expect(refused).toMatchObject({ code: 'misconfigured', message: expect.stringMatching(/^the claude-agent model refused the call: .*Invalid API key.*; check ANTHROPIC_API_KEY/) });
     expect(String((refused as Error).message)).not.toContain(SECRET);
+  });
+});
+
+describe.skipIf(!installed)('the claude-agent brain of a builder with an allowlisted command', () => {
+  it('writes inside the workspace, runs the allowed command, and is refused a chained one', async () => {
+    const target = `${fixture.workspace}/notes/plan.md`;
+    mock = await startMockLlmServer({
+      respond: (request): MockReply => {
+        const results = trailingToolResults(request);
+        if (results.length > 0) return { text: results.map((result) => `${result.isError ? 'refused' : 'ok'}: ${result.content.replace(/\s+/g, ' ').slice(0, 160)}`).join(' | ') };
+        return {
+          toolCalls: [
+            { name: 'Write', input: { file_path: target, content: '# plan\n' } },
+            { name: 'Bash', input: { command: 'node --version', description: 'node version' } },
+            { name: 'Bash', input: { command: 'node --version; id', description: 'chained' } },
+          ],
+        };
+      },
+    });
+    const brain = await createClaudeAgentBrain(
+      { instanceId: 'instance_2', role: 'builder', runDirectory: fixture.runDirectory, workspace: fixture.workspace, options: { model: 'mock-claude', baseUrl: mock.url, maxRetries: 0, commands: ['node --version'] } },
+      { env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: SECRET } },
+    );
+    await brain.turn(await fixture.context(), fixture.toolBox(), new AbortController().signal);
+    const first = agentRequests(mock)[0];
+    expect(first?.tools).toEqual(expect.arrayContaining(['Read', 'Write', 'Edit', 'Bash']));
+    const byCall = new Map(trailingToolResults(agentRequests(mock).at(-1)!).map((result) => [result.toolCallId, result]));
+    expect(byCall.get('toolu_mock_0001')?.isError).toBe(false);
+    expect(readFileSync(target, 'utf8')).toBe('# plan\n');
+    expect(byCall.get('toolu_mock_0002')).toMatchObject({ isError: false, content: expect.stringContaining(process.version) });
+    expect(byCall.get('toolu_mock_0003')).toMatchObject({ isError: true, content: expect.stringContaining('commands may not chain') });
+    expect(byCall.get('toolu_mock_0003')?.content).not.toMatch(/uid=/);
   });
 });
