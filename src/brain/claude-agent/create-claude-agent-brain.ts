@@ -12,7 +12,7 @@ import { buildTurnPrompt } from '../llm/turn-prompt.js';
 import { type AgentToolPolicy, builtInTools, toolRefusal } from './agent-tool-policy.js';
 import { type ClaudeAgentConfig, resolveClaudeAgentConfig } from './claude-agent-options.js';
 import { COLLECTIVE_SERVER, agentToolName, collectiveMcpServer } from './collective-mcp-server.js';
-import { type AgentSdkModule, loadAgentSdk } from './load-agent-sdk.js';
+import { loadAgentSdk } from './load-agent-sdk.js';
 
 /** Environment variables passed through to the CLI when set (it gets nothing else from the instance's environment). */
 const PASSED_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'NODE_EXTRA_CA_CERTS'] as const;
@@ -81,12 +81,9 @@ function toolUses(message: SDKMessage): number {
   return message.message.content.filter((block) => block.type === 'tool_use').length;
 }
 
-/** Everything the claude-agent brain needs besides its setup (the SDK can be given, for tests). */
+/** What the claude-agent brain reads besides its setup: the environment (default `process.env`). */
 export interface ClaudeAgentBrainDependencies {
-  sdk?: AgentSdkModule;
   env?: BrainEnvironment;
-  /** Called with each CLI process's query once it starts (tests measure it). */
-  onQuery?: (info: { startedAt: number }) => void;
 }
 
 /**
@@ -100,7 +97,7 @@ export interface ClaudeAgentBrainDependencies {
 export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: ClaudeAgentBrainDependencies = {}): Promise<Brain> {
   const env = dependencies.env ?? process.env;
   const config = resolveClaudeAgentConfig(setup.options, env, setup.role);
-  const sdk = dependencies.sdk ?? (await loadAgentSdk());
+  const sdk = await loadAgentSdk();
   const home = join(setup.runDirectory, 'claude-agent', setup.instanceId);
   mkdirSync(join(home, '.claude'), { recursive: true, mode: 0o700 });
   const policy: AgentToolPolicy = { workspace: setup.workspace, allowWrites: config.allowWrites, commands: config.commands, hidden: [home, setup.runDirectory] };
@@ -162,7 +159,6 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       let result: SDKResultMessage | undefined;
       let calls = 0;
       try {
-        dependencies.onQuery?.({ startedAt: performance.now() });
         for await (const message of sdk.query({ prompt: buildTurnPrompt(context), options })) {
           calls += toolUses(message);
           if (message.type === 'result') result = message;
