@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { CollectiveStore } from '../src/store/index.js';
 import { RunningCollective, alive, cli, makeWorkspace, openRunStore, waitFor } from './orchestrator/collective-harness.js';
 
@@ -21,8 +24,13 @@ describe('the governor in a live run', () => {
     const { workspace, runDirectory, cleanup } = makeWorkspace(ECHO);
     cleanups.push(cleanup);
     const run = new RunningCollective(workspace, runDirectory, ['--instances', '1', '--max-turns', '2']);
-    cleanups.push(() => {
+    cleanups.push(async () => {
       if (alive(run.pid)) run.kill('SIGKILL');
+      await run.exited;
+      // The instance stops when its orchestrator goes, writing its state file last: wait, so the folder can go.
+      const state = join(runDirectory, '.instance_1_state.json');
+      const pid = existsSync(state) ? z.object({ pid: z.number() }).parse(JSON.parse(readFileSync(state, 'utf8'))).pid : undefined;
+      if (pid !== undefined) await waitFor('instance_1 to exit', () => !alive(pid) || undefined, 15_000);
     });
     await waitFor('the store', async () => (await cli(['status', '--run-dir', runDirectory])).status === 0);
     const store = openRunStore(runDirectory);

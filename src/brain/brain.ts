@@ -44,6 +44,8 @@ export interface ToolBox {
 export interface TurnUsage {
   inputTokens: number;
   outputTokens: number;
+  /** What the turn cost in USD, when the brain's provider reports it; otherwise the governor prices the tokens. */
+  costUsd?: number;
 }
 
 /** How a turn ended. `idle`: nothing left to do until a message arrives. `done`: this instance has finished the goal. */
@@ -56,6 +58,16 @@ export interface TurnOutcome {
   /** Take the next turn after this long even without a message (e.g. to renew a lease); overrides `idle`. */
   nextTurnInMs?: number;
   usage?: TurnUsage;
+  /**
+   * The brain could not act on this turn's inbox (e.g. the model call failed): the instance does not move its
+   * inbox cursor past these messages and presents them again on the next turn, and after a restart.
+   */
+  unhandled?: boolean;
+  /**
+   * The brain decided without acting because nothing changed since its last turn (no model call, no tool):
+   * not counted as a turn by the governor.
+   */
+  skipped?: boolean;
 }
 
 /**

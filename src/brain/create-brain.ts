@@ -10,7 +10,7 @@ export { checkBrainConfig } from './llm/check-brain-config.js';
 export const BRAIN_KINDS = ['heuristic', 'anthropic', 'openai-compatible', 'ollama', 'claude-agent', 'scripted'] as const;
 export type BrainKind = (typeof BRAIN_KINDS)[number];
 
-/** Builds the brain of one instance. LLM brains are loaded on demand, so other brains never load the AI SDK. */
+/** Builds the brain of one instance. LLM brains are loaded on demand, so other brains never load the AI SDK or the Agent SDK. */
 export async function createBrain(kind: string, setup: BrainSetup): Promise<Brain> {
   switch (kind) {
     case 'scripted':
@@ -23,8 +23,10 @@ export async function createBrain(kind: string, setup: BrainSetup): Promise<Brai
       const { createProviderBrain } = await import('./llm/create-llm-brain.js');
       return createProviderBrain(kind, setup, process.env);
     }
-    case 'claude-agent':
-      throw new BrainError('unavailable', `the ${kind} brain is not part of this build yet; use the default heuristic brain (omit --brain)`);
+    case 'claude-agent': {
+      const { createClaudeAgentBrain } = await import('./claude-agent/create-claude-agent-brain.js');
+      return createClaudeAgentBrain(setup);
+    }
     default:
       throw new BrainError('unknown_brain', `unknown brain ${JSON.stringify(kind)}; choose one of ${BRAIN_KINDS.join(', ')}`);
   }

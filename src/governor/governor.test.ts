@@ -43,6 +43,14 @@ describe('the loop guard', () => {
 });
 
 describe('the governor', () => {
+  it('takes the cost a provider reports, unless the config prices the model', () => {
+    const reported = new Governor(governorSettingsSchema.parse({}), 'claude-sonnet-4', undefined);
+    expect(reported.recordTurn({ usage: { inputTokens: 1000, outputTokens: 100, costUsd: 0.25 }, successfulCalls: 1, inboxSize: 0 }).costUsd).toBe(0.25);
+    expect(reported.recordTurn({ usage: { inputTokens: 1000, outputTokens: 100 }, successfulCalls: 1, inboxSize: 0 }).costUsd).toBeCloseTo(0.25 + (1000 * 3 + 100 * 15) / 1e6, 9);
+    const priced = new Governor(governorSettingsSchema.parse({ prices: { 'claude-sonnet-4': { input: 1, output: 1 } } }), 'claude-sonnet-4', undefined);
+    expect(priced.recordTurn({ usage: { inputTokens: 1000, outputTokens: 1000, costUsd: 0.25 }, successfulCalls: 1, inboxSize: 0 }).costUsd).toBeCloseTo(0.002, 9);
+  });
+
   it('counts turns and tokens, pauses at the budget, continues the count after a restart, and resumes with more budget', async () => {
     const settings = governorSettingsSchema.parse({ perInstance: { turns: 2, tokens: 500 } });
     const governor = new Governor(settings, 'claude-sonnet-4', undefined);

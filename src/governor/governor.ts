@@ -41,12 +41,20 @@ export class Governor {
       turns: 1,
       inputTokens: input,
       outputTokens: output,
-      costUsd: costOf(priceOf(this.model, this.settings.prices), input, output),
+      costUsd: this.costOf(turn.usage, input, output),
       wallSeconds: (now - this.lastMark) / 1000,
     });
     this.lastMark = now;
     this.turnsWithoutProgress = turn.successfulCalls === 0 && turn.inboxSize > 0 ? this.turnsWithoutProgress + 1 : 0;
     return this.usage;
+  }
+
+  /** A turn's cost: a price configured for the model wins, then the cost the provider reported, then the built-in table. */
+  private costOf(usage: TurnUsage | undefined, input: number, output: number): number {
+    const model = this.model;
+    const configured = model !== undefined && Object.keys(this.settings.prices).some((key) => model.startsWith(key));
+    if (!configured && usage?.costUsd !== undefined) return usage.costUsd;
+    return costOf(priceOf(model, this.settings.prices), input, output);
   }
 
   /** What this instance has used so far. */

@@ -48,6 +48,15 @@ function highestSeq(messages: readonly Message[], floor: number): number {
   return messages.reduce((highest, message) => Math.max(highest, message.seq), floor);
 }
 
+/** Messages kept over from an unhandled turn joined with new ones: each once, the human's first, then by sequence. */
+export function mergeInbox(carried: readonly Message[], fresh: readonly Message[]): Message[] {
+  if (carried.length === 0) return [...fresh];
+  const byId = new Map<string, Message>();
+  for (const message of [...carried, ...fresh]) byId.set(message.id, message);
+  const all = [...byId.values()].sort((a, b) => a.seq - b.seq);
+  return [...all.filter((message) => message.from === 'human'), ...all.filter((message) => message.from !== 'human')];
+}
+
 /**
  * One instance's life: register, then turn after turn — drain the inbox (human first), build the context,
  * let the brain act through tools, checkpoint (iteration, then cursor), heartbeat — and wait for messages
@@ -71,8 +80,24 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
   const currentTask = { id: null as string | null };
   let lastActivity = 'started';
   let lastTurn: InstanceStateView['lastTurn'] = null;
+  /** Messages of a turn the brain could not handle: the cursor stays before them and they are presented again. */
+  let carried: Message[] = [];
   const follow = new AbortController();
   const inbox = new InboxQueue(store, id, cursor, follow.signal);
+  /** The last stop request acted on: a resumed instance does not stop again on one it re-reads. */
+  let stoppedAt = await store.getCursor(`stop:${id}`);
+  const take = (): Message[] => inbox.drain().filter((message) => !(isStopRequest(message) && message.seq <= stoppedAt));
+  /**
+   * Stops on a batch holding a stop request: the cursor moves past the stop but not past any other message of
+   * the batch, so nothing unhandled is lost when the run is resumed.
+   */
+  const acceptStop = async (batch: readonly Message[]): Promise<void> => {
+    stoppedAt = highestSeq(batch.filter(isStopRequest), stoppedAt);
+    await store.saveCursor(`stop:${id}`, stoppedAt);
+    const rest = batch.filter((message) => !isStopRequest(message));
+    cursor = rest.length === 0 ? highestSeq(batch, cursor) : Math.max(cursor, Math.min(...rest.map((message) => message.seq)) - 1);
+    await store.saveCursor(`inbox:${id}`, cursor);
+  };
   logger.info({ event: 'started', iteration, cursor, brain: brain.name }, `${id} started as ${options.role}`);
 
   const saveState = (): Promise<void> =>
@@ -111,9 +136,9 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
     try {
       while (!stop.aborted) {
         await inbox.waitForMessage(30_000, stop);
-        const batch = inbox.drain();
+        const batch = take();
         if (stopsNow(batch)) {
-          await store.saveCursor(`inbox:${id}`, highestSeq(batch, cursor));
+          await acceptStop(mergeInbox(mergeInbox(carried, held), batch));
           return 'stopped';
         }
         const resume = batch.find((message) => message.from === 'human' && /^\s*resume\b/i.test(message.content));
@@ -137,11 +162,11 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
     await setStatus('idle', 'ready');
     await saveState();
     while (!stop.aborted) {
-      const batch = inbox.drain();
+      const batch = mergeInbox(carried, take());
+      carried = [];
       if (stopsNow(batch)) {
         reason = 'stop requested';
-        cursor = highestSeq(batch, cursor);
-        await store.saveCursor(`inbox:${id}`, cursor);
+        await acceptStop(batch);
         break;
       }
       if (batch.length === 0 && idle) {
@@ -168,23 +193,41 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
         },
       });
       const outcome = await brain.turn(context, tools, stop);
+      if (outcome.skipped === true && tools.calls.length === 0) {
+        // Nothing changed since the brain's last turn: no model call, no turn counted; wait as an idle instance.
+        idle = true;
+        if (batch.length > 0) {
+          cursor = highestSeq(batch, cursor);
+          await store.saveCursor(`inbox:${id}`, cursor);
+        }
+        await setStatus('idle');
+        logger.debug({ event: 'turn_skipped', iteration }, outcome.summary);
+        continue;
+      }
+      const unhandled = outcome.unhandled === true;
       iteration += 1;
-      idle = outcome.idle;
+      idle = unhandled ? false : outcome.idle;
       lastTurn = { summary: outcome.summary.slice(0, 500), tools: tools.calls.length, ms: Math.round(performance.now() - started) };
       // Iteration first, then the cursor: a crash between the two re-handles a batch rather than losing one.
-      const used = governor?.recordTurn({ ...(outcome.usage === undefined ? {} : { usage: outcome.usage }), successfulCalls: tools.calls.filter((call) => call.ok).length, inboxSize: batch.length });
+      // An unhandled turn (the model was unreachable) is not a loop: it does not count toward "no progress".
+      const used = governor?.recordTurn({
+        ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
+        successfulCalls: tools.calls.filter((call) => call.ok).length,
+        inboxSize: unhandled ? 0 : batch.length,
+      });
       const turnMetadata = { ...(outcome.metadata ?? {}), ...(used === undefined ? {} : { usage: { ...used } }) };
       if (Object.keys(turnMetadata).length > 0) {
         metadata = { ...metadata, ...turnMetadata };
         await store.heartbeat(id, { metadata: turnMetadata });
       }
       await setStatus(idle ? 'idle' : 'waiting', outcome.summary);
-      if (batch.length > 0) {
+      if (unhandled) carried = batch;
+      else if (batch.length > 0) {
         cursor = highestSeq(batch, cursor);
         await store.saveCursor(`inbox:${id}`, cursor);
       }
       await saveState();
-      logger.info({ event: 'turn', iteration, inbox: batch.map((message) => message.seq), tools: tools.calls.length, ms: lastTurn.ms, idle }, outcome.summary);
+      logger.info({ event: 'turn', iteration, inbox: batch.map((message) => message.seq), tools: tools.calls.length, ms: lastTurn.ms, idle, ...(unhandled ? { unhandled } : {}) }, outcome.summary);
       if (outcome.done === true) {
         reason = 'done';
         break;
@@ -199,7 +242,16 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
         continue;
       }
       const pause = outcome.nextTurnInMs ?? (idle ? undefined : options.tickMs ?? 0);
-      if (pause !== undefined && pause > 0) {
+      if (unhandled && pause !== undefined && pause > 0) {
+        // Back off for the whole pause (new messages join the carried ones), waking early only to stop.
+        const until = Date.now() + pause;
+        while (!stop.aborted && Date.now() < until) {
+          await inbox.waitForMessage(until - Date.now(), stop);
+          const arrived = take();
+          carried = mergeInbox(carried, arrived);
+          if (arrived.some(isStopRequest)) break;
+        }
+      } else if (pause !== undefined && pause > 0) {
         await inbox.waitForMessage(pause, stop);
         idle = false;
       }

@@ -31,7 +31,8 @@ const anthropicBlock = z.looseObject({ type: z.string() });
 const anthropicBody = z.looseObject({
   model: z.string(),
   system: z.union([z.string(), z.array(textBlock)]).optional(),
-  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(anthropicBlock)]) })),
+  // Claude Code also sends `system` messages in the list (its environment notes), besides the top-level system.
+  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant', 'system']), content: z.union([z.string(), z.array(anthropicBlock)]) })),
   tools: z.array(z.looseObject({ name: z.string() })).optional(),
   stream: z.boolean().optional(),
 });
@@ -82,7 +83,12 @@ function parseAnthropic(body: unknown): Omit<MockLlmRequest, 'path' | 'headers' 
   const parsed = anthropicBody.safeParse(body);
   if (!parsed.success) throw new MockRequestError(`not a messages request: ${parsed.error.message}`);
   const names = new Map<string, string>();
-  const messages: MockLlmMessage[] = parsed.data.messages.map((message) => {
+  const systemMessages: string[] = [];
+  const messages: MockLlmMessage[] = parsed.data.messages.flatMap((message): MockLlmMessage[] => {
+    if (message.role === 'system') {
+      systemMessages.push(typeof message.content === 'string' ? message.content : joinText(message.content.map((block) => textBlock.safeParse(block).data ?? {})));
+      return [];
+    }
     const blocks = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
     const texts: string[] = [];
     const toolCalls: MockToolCall[] = [];
@@ -107,12 +113,13 @@ function parseAnthropic(body: unknown): Omit<MockLlmRequest, 'path' | 'headers' 
       }
     }
     const role = toolResults.length > 0 ? 'tool' : message.role;
-    return { role, text: texts.join(''), toolCalls, toolResults };
+    return [{ role, text: texts.join(''), toolCalls, toolResults }];
   });
   const system = parsed.data.system;
+  const systemText = typeof system === 'string' ? system : (system ?? []).map((block) => block.text).join('\n\n');
   return {
     api: 'anthropic-messages', stream: parsed.data.stream === true, model: parsed.data.model,
-    system: typeof system === 'string' ? system : joinText(system ?? []), messages, tools: (parsed.data.tools ?? []).map((entry) => entry.name),
+    system: [systemText, ...systemMessages].filter((text) => text !== '').join('\n\n'), messages, tools: (parsed.data.tools ?? []).map((entry) => entry.name),
   };
 }
 

@@ -16,9 +16,9 @@ export function firstUserText(request: MockLlmRequest): string {
   return request.messages.find((message) => message.role === 'user')?.text ?? '';
 }
 
-/** The instance a Tachikoma system prompt speaks to ("You are instance_2, …"), if any. */
+/** The instance a Tachikoma system prompt speaks to ("You are instance_2, …"), if any (other "You are …" lines are skipped). */
 export function instanceIdOf(request: MockLlmRequest): string | undefined {
-  return /\bYou are ([a-z][a-z0-9_-]{0,63})\b/.exec(request.system)?.[1];
+  return /\bYou are ([a-z][a-z0-9_-]{0,63}),/.exec(request.system)?.[1];
 }
 
 /** Whether a tool result's content reports success (`"ok":true` in a Tachikoma ToolResult). */

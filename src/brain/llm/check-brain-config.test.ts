@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BrainError } from '../brain-error.js';
+import { AGENT_SDK_VERSION, resolveClaudeAgentConfig } from '../claude-agent/claude-agent-options.js';
 import { checkBrainConfig, resolveLlmBrainConfig } from './check-brain-config.js';
 
 function refusal(run: () => unknown): string {
@@ -50,6 +51,22 @@ describe('LLM brain configuration', () => {
       refusal(() => checkBrainConfig('anthropic', {}, {})),
       refusal(() => checkBrainConfig('ollama', { model: 'm', maxSteps: 0 }, {})),
     ]) expect(message).not.toContain('\n');
+  });
+
+  it('claude-agent: names the optional package to install when it is missing, needs a key, and takes a base URL with or without /v1', () => {
+    const missing = () => false;
+    expect(refusal(() => checkBrainConfig('claude-agent', {}, { ANTHROPIC_API_KEY: 'k' }, missing))).toBe(
+      `the claude-agent brain needs the optional package @anthropic-ai/claude-agent-sdk (about 450 MB with its CLI): run npm install @anthropic-ai/claude-agent-sdk@${AGENT_SDK_VERSION} next to tachikoma, or choose another brain`,
+    );
+    const present = () => true;
+    expect(refusal(() => checkBrainConfig('claude-agent', {}, {}, present))).toMatch(/^the claude-agent brain needs ANTHROPIC_API_KEY \(or CLAUDE_CODE_OAUTH_TOKEN\)/);
+    expect(refusal(() => checkBrainConfig('claude-agent', { commands: 'npm test' }, { ANTHROPIC_API_KEY: 'k' }, present))).toMatch(/^invalid claude-agent brain options: commands/);
+    expect(() => checkBrainConfig('claude-agent', { model: 'claude-haiku-4-5', baseUrl: 'http://127.0.0.1:9/v1' }, { CLAUDE_CODE_OAUTH_TOKEN: 't' }, present)).not.toThrow();
+    expect(resolveClaudeAgentConfig({ baseUrl: 'http://127.0.0.1:9/v1/' }, { ANTHROPIC_API_KEY: 'k' }, 'explorer')).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9', model: 'claude-sonnet-4-5', allowWrites: false, commands: [], credential: { variable: 'ANTHROPIC_API_KEY', value: 'k' },
+    });
+    expect(resolveClaudeAgentConfig({}, { ANTHROPIC_API_KEY: 'k' }, 'builder').allowWrites).toBe(true);
+    expect(resolveClaudeAgentConfig({ allowWrites: false }, { ANTHROPIC_API_KEY: 'k' }, 'builder').allowWrites).toBe(false);
   });
 
   it('passes brains that need no configuration, and ignores options meant for other brains', () => {

@@ -1,5 +1,7 @@
 import { describeIssues } from '../../protocol/index.js';
 import { BrainError } from '../brain-error.js';
+import { resolveClaudeAgentConfig } from '../claude-agent/claude-agent-options.js';
+import { AGENT_SDK_INSTALL_HINT, isAgentSdkInstalled } from '../claude-agent/load-agent-sdk.js';
 import {
   type BrainEnvironment,
   DEFAULT_ANTHROPIC_MODEL,
@@ -67,12 +69,13 @@ export function resolveLlmBrainConfig(kind: LlmBrainKind, options: Record<string
   }
   const parsed = llmBrainOptionsSchema.safeParse(options);
   if (!parsed.success) throw misconfigured(`invalid ${kind} brain options: ${describeIssues(parsed.error).join('; ')}`);
-  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries } = parsed.data;
+  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries, maxIdleMs } = parsed.data;
   const limits = {
     temperature,
     maxSteps: maxSteps ?? DEFAULT_MAX_STEPS,
     maxOutputTokens: maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     maxRetries,
+    maxIdleMs,
   };
   const given = baseUrl === undefined ? undefined : cleanUrl(baseUrl, '--base-url');
   switch (kind) {
@@ -99,6 +102,10 @@ export function resolveLlmBrainConfig(kind: LlmBrainKind, options: Record<string
  * misconfiguration is one clear line instead of a crash loop. Brains that need no configuration pass.
  * Throws BrainError('misconfigured').
  */
-export function checkBrainConfig(kind: string, options: Record<string, unknown>, env: BrainEnvironment): void {
+export function checkBrainConfig(kind: string, options: Record<string, unknown>, env: BrainEnvironment, sdkInstalled: () => boolean = isAgentSdkInstalled): void {
   if (isLlmBrainKind(kind)) resolveLlmBrainConfig(kind, options, env);
+  if (kind === 'claude-agent') {
+    if (!sdkInstalled()) throw misconfigured(AGENT_SDK_INSTALL_HINT);
+    resolveClaudeAgentConfig(options, env, 'explorer');
+  }
 }

@@ -125,7 +125,7 @@ describe('the LLM brain', () => {
     await expect(turn).resolves.toMatchObject({ idle: true, summary: expect.stringMatching(/^stopping/) });
   });
 
-  it('after a failed call, backs off and keeps the inbox for the next turn; a refused key stops the instance, key redacted', async () => {
+  it('after a failed call, backs off and marks the turn unhandled (the instance presents the inbox again); a refused key stops the instance, key redacted', async () => {
     const failing = (status: number, message: string): never => {
       throw new APICallError({ message, url: 'http://127.0.0.1:9/v1/chat/completions', requestBodyValues: {}, statusCode: status, isRetryable: false });
     };
@@ -133,17 +133,20 @@ describe('the LLM brain', () => {
     const model = new MockLanguageModelV3({
       doGenerate: () => {
         attempt += 1;
-        return attempt === 1 ? failing(400, 'context too long') : attempt === 2 ? Promise.resolve(say('answered')) : failing(401, 'bad key sk-secret-123');
+        return attempt <= 2 ? failing(400, 'context too long') : attempt === 3 ? Promise.resolve(say('answered')) : failing(401, 'bad key sk-secret-123');
       },
     });
     const brain = createLlmBrain({ name: 'openai-compatible', model, secret: 'sk-secret-123', metadata: { model: 'mock' } });
     const question = await fixture.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'status?' });
     const failed = await brain.turn(await fixture.context([question]), fixture.toolBox(), new AbortController().signal);
-    expect(failed).toMatchObject({ idle: false, nextTurnInMs: 5000, summary: expect.stringContaining('HTTP 400: context too long') });
-    const next = await brain.turn(await fixture.context([], 1), fixture.toolBox('1'), new AbortController().signal);
+    expect(failed).toMatchObject({ idle: false, unhandled: true, nextTurnInMs: 5000, summary: expect.stringContaining('HTTP 400: context too long') });
+    const again = await brain.turn(await fixture.context([question], 1), fixture.toolBox('1'), new AbortController().signal);
+    expect(again).toMatchObject({ unhandled: true, nextTurnInMs: 10_000, summary: expect.stringContaining('2 in a row') });
+    const next = await brain.turn(await fixture.context([question], 2), fixture.toolBox('2'), new AbortController().signal);
     expect(next).toMatchObject({ summary: 'answered', idle: false, metadata: { model: 'mock' } });
-    expect(promptText(model.doGenerateCalls[1], 'user')).toContain(`${question.id} #${question.seq} from human`);
-    const refused = await brain.turn(await fixture.context([], 2), fixture.toolBox('2'), new AbortController().signal).catch((error: unknown) => error);
+    expect(next.unhandled).toBeUndefined();
+    expect(promptText(model.doGenerateCalls[2], 'user')).toContain(`${question.id} #${question.seq} from human`);
+    const refused = await brain.turn(await fixture.context([], 3), fixture.toolBox('3'), new AbortController().signal).catch((error: unknown) => error);
     expect(BrainError.isInstance(refused)).toBe(true);
     expect(refused).toMatchObject({ code: 'misconfigured', message: expect.stringContaining('HTTP 401: bad key [redacted]') });
     expect(String((refused as Error).message)).not.toContain('sk-secret-123');

@@ -1,10 +1,10 @@
 import { type LanguageModel, generateText, stepCountIs } from 'ai';
-import type { Message } from '../../protocol/index.js';
 import { BrainError } from '../brain-error.js';
 import type { Brain, BrainSetup, ToolBox, TurnContext, TurnOutcome } from '../brain.js';
 import { toAiTools } from './ai-tools.js';
 import { resolveLlmBrainConfig } from './check-brain-config.js';
 import { createLanguageModel } from './create-language-model.js';
+import { IdleGate } from './idle-gate.js';
 import { type BrainEnvironment, DEFAULT_MAX_STEPS, type LlmBrainKind } from './llm-options.js';
 import { describeModelCallError } from './model-call-error.js';
 import { buildSystemPrompt } from './system-prompt.js';
@@ -24,42 +24,44 @@ export interface LlmBrainSetup {
   secret?: string;
   /** Merged into the instance's registry metadata after the first turn (e.g. provider and model). */
   metadata?: Record<string, string>;
+  /** Longest an idle instance goes without a model call when nothing changed (default 10 minutes). */
+  maxIdleMs?: number;
 }
 
 /** First pause after a failed model call; doubles per failure in a row up to MAX_BACKOFF_MS. */
-const FIRST_BACKOFF_MS = 5000;
-const MAX_BACKOFF_MS = 300_000;
-/** Most inbox messages kept over for the next turn when a model call fails. */
-const MAX_CARRIED = 50;
+export const FIRST_BACKOFF_MS = 5000;
+export const MAX_BACKOFF_MS = 300_000;
 
-/** The inbox of this turn, with messages a failed turn could not handle put back first (no duplicates). */
-function withCarried(carried: readonly Message[], inbox: readonly Message[]): Message[] {
-  const seen = new Set(inbox.map((message) => message.id));
-  return [...carried.filter((message) => !seen.has(message.id)), ...inbox].slice(-MAX_CARRIED);
+/** The pause before the next try after `failures` failed model calls in a row. */
+export function backoffMs(failures: number): number {
+  return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (Math.max(1, failures) - 1));
 }
 
 /**
  * A brain that hands each turn to a language model: one multi-step tool loop (`generateText` with the tool
  * box's tools, stopping after `maxSteps` steps), with the system prompt saying who the instance is and the
  * user prompt rendering the turn's context. Outcome: the model's final text as summary; idle when the model
- * called no tool and the inbox was empty; token usage. A failed call is retried on a later turn (with
- * backoff, the inbox kept); a rejected key, model or URL (401, 403, 404) throws a BrainError.
+ * called no tool and the inbox was empty; token usage. A failed call ends the turn `unhandled` (the instance
+ * presents the same inbox again) with a backoff; a rejected key, model or URL (401, 403, 404) throws a
+ * BrainError. While idle with nothing changed, no model call is made (see IdleGate).
  */
 export function createLlmBrain(setup: LlmBrainSetup): Brain {
   const maxSteps = setup.maxSteps ?? DEFAULT_MAX_STEPS;
-  let carried: Message[] = [];
+  const gate = new IdleGate(setup.maxIdleMs);
   let failures = 0;
   let announced = false;
   return {
     name: setup.name,
     async turn(context: TurnContext, toolBox: ToolBox, signal: AbortSignal): Promise<TurnOutcome> {
-      const inbox = carried.length === 0 ? context.inbox : withCarried(carried, context.inbox);
-      if (signal.aborted) return { summary: 'stopping: the turn was not started', idle: true };
+      const inbox = context.inbox;
+      if (signal.aborted) return { summary: 'stopping: the turn was not started', idle: true, unhandled: true };
+      const skipped = gate.skip(context);
+      if (skipped !== undefined) return skipped;
       try {
         const result = await generateText({
           model: setup.model,
           system: buildSystemPrompt(context),
-          prompt: buildTurnPrompt({ ...context, inbox }),
+          prompt: buildTurnPrompt(context),
           tools: toAiTools(toolBox),
           stopWhen: stepCountIs(maxSteps),
           abortSignal: signal,
@@ -67,7 +69,6 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
           ...(setup.temperature === undefined ? {} : { temperature: setup.temperature }),
           ...(setup.maxRetries === undefined ? {} : { maxRetries: setup.maxRetries }),
         });
-        carried = [];
         failures = 0;
         const toolCalls = result.steps.reduce((count, step) => count + step.toolCalls.length, 0);
         const text = result.text.trim();
@@ -78,15 +79,17 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
         };
         if (!announced && setup.metadata !== undefined) outcome.metadata = setup.metadata;
         announced = true;
+        gate.record(context, outcome);
         return outcome;
       } catch (error) {
-        if (signal.aborted) return { summary: 'stopping: the turn was interrupted', idle: true };
+        if (signal.aborted) return { summary: 'stopping: the turn was interrupted', idle: true, unhandled: true };
         const failure = describeModelCallError(error, setup.secret);
         if (failure.fatal) throw new BrainError('misconfigured', `the ${setup.name} model refused the call: ${failure.text}; check the API key, --model and --base-url`);
-        carried = inbox.slice(-MAX_CARRIED);
         failures += 1;
-        const pause = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failures - 1));
-        return { summary: `model call failed (${failures} in a row; next try in ${Math.round(pause / 1000)} s): ${failure.text}`, idle: false, nextTurnInMs: pause };
+        const pause = backoffMs(failures);
+        const outcome: TurnOutcome = { summary: `model call failed (${failures} in a row; next try in ${Math.round(pause / 1000)} s): ${failure.text}`, idle: false, nextTurnInMs: pause, unhandled: true };
+        gate.record(context, outcome);
+        return outcome;
       }
     },
   };
@@ -106,6 +109,7 @@ export function createProviderBrain(kind: LlmBrainKind, setup: BrainSetup, env: 
     maxOutputTokens: config.maxOutputTokens,
     ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
     ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
+    ...(config.maxIdleMs === undefined ? {} : { maxIdleMs: config.maxIdleMs }),
     ...(config.apiKey === undefined ? {} : { secret: config.apiKey }),
     metadata: { provider: kind, model: config.model },
   });

@@ -36,6 +36,8 @@ export const llmBrainOptionsSchema = z.object({
   maxOutputTokens: z.number().int().min(1).max(1_000_000).optional(),
   /** Retries of a failed model call (rate limits, 5xx) before the turn gives up; the AI SDK's default is 2. */
   maxRetries: z.number().int().min(0).max(10).optional(),
+  /** Longest an idle instance goes without a model call while nothing changes (ms); 0 asks the model at every idle check. */
+  maxIdleMs: z.number().int().min(0).max(86_400_000).optional(),
 });
 /** Parsed LLM brain options. */
 export type LlmBrainOptions = z.infer<typeof llmBrainOptionsSchema>;
@@ -51,6 +53,7 @@ export interface LlmBrainConfig {
   maxSteps: number;
   maxOutputTokens: number;
   maxRetries: number | undefined;
+  maxIdleMs: number | undefined;
 }
 
 /** The environment variables the LLM brains read (a subset of `process.env`). */

@@ -56,9 +56,9 @@ function parseSeconds(text: string | undefined): number | undefined {
  * crash loop. The instance is named only when the config mixes brains or options per instance.
  */
 function checkBrains(instances: readonly InstanceSpec[], flags: RunFlags): void {
-  const usesLlm = instances.some((spec) => isLlmBrainKind(spec.brain));
+  const usesLlm = instances.some((spec) => isLlmBrainKind(spec.brain) || spec.brain === 'claude-agent');
   if (!usesLlm && (flags.model !== undefined || flags.baseUrl !== undefined)) {
-    throw new CliError(`--model and --base-url configure the LLM brains (${LLM_BRAIN_KINDS.join(', ')}); add --brain to choose one`);
+    throw new CliError(`--model and --base-url configure the LLM brains (${[...LLM_BRAIN_KINDS, 'claude-agent'].join(', ')}); add --brain to choose one`);
   }
   const mixed = new Set(instances.map((spec) => `${spec.brain} ${JSON.stringify(spec.brainOptions)}`)).size > 1;
   for (const spec of instances) {

@@ -1,0 +1,200 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HookCallbackMatcher, Options, SDKMessage, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import { BrainError } from '../brain-error.js';
+import type { Brain, BrainSetup, ToolBox, TurnContext, TurnOutcome, TurnUsage } from '../brain.js';
+import { backoffMs } from '../llm/create-llm-brain.js';
+import { IdleGate } from '../llm/idle-gate.js';
+import type { BrainEnvironment } from '../llm/llm-options.js';
+import { redact } from '../llm/model-call-error.js';
+import { buildSystemPrompt } from '../llm/system-prompt.js';
+import { buildTurnPrompt } from '../llm/turn-prompt.js';
+import { type AgentToolPolicy, builtInTools, toolRefusal } from './agent-tool-policy.js';
+import { type ClaudeAgentConfig, resolveClaudeAgentConfig } from './claude-agent-options.js';
+import { COLLECTIVE_SERVER, agentToolName, collectiveMcpServer } from './collective-mcp-server.js';
+import { loadAgentSdk } from './load-agent-sdk.js';
+
+/** Environment variables passed through to the CLI when set (it gets nothing else from the instance's environment). */
+const PASSED_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'NODE_EXTRA_CA_CERTS'] as const;
+
+/** Error texts that no retry can fix: the key, the account or the model is wrong. */
+const FATAL_ERROR = /\b(401|403|404)\b|authentication_error|permission_error|not_found_error|invalid (x-)?api[- ]key/i;
+
+/** Most characters of the CLI's stderr kept for an error message. */
+const STDERR_TAIL = 2000;
+
+/**
+ * The CLI's environment: only what it needs. A private HOME and config folder under the run directory (a
+ * writable one, or every turn pays for retries), the credential, the API root, no telemetry, no update checks,
+ * no traffic besides the model calls, and the shell limits.
+ */
+export function agentEnvironment(config: ClaudeAgentConfig, home: string, env: BrainEnvironment): Record<string, string> {
+  const passed = Object.fromEntries(PASSED_THROUGH.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]]))) as Record<string, string>;
+  return {
+    ...passed,
+    PATH: env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: home,
+    CLAUDE_CONFIG_DIR: join(home, '.claude'),
+    [config.credential.variable]: config.credential.value,
+    ...(config.baseUrl === undefined ? {} : { ANTHROPIC_BASE_URL: config.baseUrl }),
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_AGENT_SDK_CLIENT_APP: 'tachikoma',
+    CLAUDE_CODE_MAX_RETRIES: String(config.maxRetries),
+    BASH_DEFAULT_TIMEOUT_MS: String(config.commandTimeoutMs),
+    BASH_MAX_TIMEOUT_MS: String(config.commandTimeoutMs),
+    BASH_MAX_OUTPUT_LENGTH: String(config.commandOutputChars),
+  };
+}
+
+/** What the agent is told on top of the instance's system prompt: where its tools are and what it may do. */
+function agentNotes(policy: AgentToolPolicy): string {
+  const own = builtInTools(policy).join(', ');
+  return [
+    '',
+    `Your collective tools are the ${agentToolName('*')} tools (e.g. ${agentToolName('share_finding')}, ${agentToolName('send_message')}, ${agentToolName('complete_task')}): they are how you act in the collective.`,
+    `Your own tools: ${own}, confined to the workspace (cwd).${policy.allowWrites ? '' : ' You may not write files.'}${policy.commands.length > 0 ? ` Shell commands allowed: ${policy.commands.join(', ')} (one command at a time, no chaining).` : ' You have no shell.'}`,
+  ].join('\n');
+}
+
+/** Token use and cost of one query, summed over every model it used (cache reads and writes count as input). */
+export function usageOfResult(result: SDKResultMessage): TurnUsage {
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let cost = 0;
+  for (const usage of Object.values(result.modelUsage)) {
+    inputTokens += usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens;
+    outputTokens += usage.outputTokens;
+    cost += usage.costUSD;
+  }
+  if (Object.keys(result.modelUsage).length === 0) {
+    inputTokens = result.usage.input_tokens + (result.usage.cache_read_input_tokens ?? 0) + (result.usage.cache_creation_input_tokens ?? 0);
+    outputTokens = result.usage.output_tokens;
+  }
+  return { inputTokens, outputTokens, costUsd: Math.max(cost, result.total_cost_usd) };
+}
+
+function toolUses(message: SDKMessage): number {
+  if (message.type !== 'assistant') return 0;
+  return message.message.content.filter((block) => block.type === 'tool_use').length;
+}
+
+/** What the claude-agent brain reads besides its setup: the environment (default `process.env`). */
+export interface ClaudeAgentBrainDependencies {
+  env?: BrainEnvironment;
+}
+
+/**
+ * A brain that makes the instance a Claude Code agent: each turn is one `query()` of the Claude Agent SDK in
+ * the workspace (cwd), with the instance's system prompt, the turn rendered as the prompt, its own reading
+ * tools (writing and a shell only when allowed) confined to the workspace by a PreToolUse hook, and the
+ * collective's tools as an in-process MCP server. No permission prompts: what is not allowed is refused.
+ * Usage and cost come from the SDK's result. A failed turn is `unhandled` (the inbox is presented again)
+ * with a backoff; a refused key or model throws a BrainError.
+ */
+export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: ClaudeAgentBrainDependencies = {}): Promise<Brain> {
+  const env = dependencies.env ?? process.env;
+  const config = resolveClaudeAgentConfig(setup.options, env, setup.role);
+  const sdk = await loadAgentSdk();
+  const home = join(setup.runDirectory, 'claude-agent', setup.instanceId);
+  mkdirSync(join(home, '.claude'), { recursive: true, mode: 0o700 });
+  const policy: AgentToolPolicy = { workspace: setup.workspace, allowWrites: config.allowWrites, commands: config.commands, hidden: [home, setup.runDirectory] };
+  const childEnv = agentEnvironment(config, home, env);
+  const secret = config.credential.value;
+  const confine: HookCallbackMatcher = {
+    hooks: [
+      (input) => {
+        if (input.hook_event_name !== 'PreToolUse') return Promise.resolve({});
+        const refusal = toolRefusal(policy, input.tool_name, input.tool_input);
+        if (refusal === null) return Promise.resolve({});
+        return Promise.resolve({ hookSpecificOutput: { hookEventName: 'PreToolUse' as const, permissionDecision: 'deny' as const, permissionDecisionReason: refusal } });
+      },
+    ],
+  };
+  const gate = new IdleGate(config.maxIdleMs);
+  let failures = 0;
+  let announced = false;
+
+  /** A failed turn; `text` decides whether it is fatal, `detail` (the CLI's stderr) only informs. */
+  const failed = (text: string, detail = ''): TurnOutcome => {
+    const clean = (value: string): string => redact(value, secret).replace(/\s+/g, ' ').trim();
+    const line = `${clean(text)}${detail.trim() === '' ? '' : ` (${clean(detail).slice(-300)})`}`.slice(0, 800);
+    if (FATAL_ERROR.test(clean(text))) throw new BrainError('misconfigured', `the claude-agent model refused the call: ${line}; check ANTHROPIC_API_KEY, --model and --base-url`);
+    failures += 1;
+    const pause = backoffMs(failures);
+    return { summary: `model call failed (${failures} in a row; next try in ${Math.round(pause / 1000)} s): ${line}`, idle: false, nextTurnInMs: pause, unhandled: true };
+  };
+
+  return {
+    name: 'claude-agent',
+    async turn(context: TurnContext, toolBox: ToolBox, signal: AbortSignal): Promise<TurnOutcome> {
+      if (signal.aborted) return { summary: 'stopping: the turn was not started', idle: true, unhandled: true };
+      const skipped = gate.skip(context);
+      if (skipped !== undefined) return skipped;
+      const abort = new AbortController();
+      const onAbort = (): void => abort.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      let stderr = '';
+      const collective = toolBox.specs.map((spec) => agentToolName(spec.name));
+      const options: Options = {
+        cwd: setup.workspace,
+        model: config.model,
+        systemPrompt: `${buildSystemPrompt(context)}\n${agentNotes(policy)}`,
+        tools: builtInTools(policy),
+        allowedTools: [...builtInTools(policy), ...collective],
+        permissionMode: 'dontAsk',
+        mcpServers: { [COLLECTIVE_SERVER]: collectiveMcpServer(sdk, toolBox) },
+        hooks: { PreToolUse: [confine] },
+        settingSources: [],
+        persistSession: false,
+        maxTurns: config.maxSteps,
+        env: childEnv,
+        abortController: abort,
+        stderr: (data: string) => {
+          stderr = `${stderr}${data}`.slice(-STDERR_TAIL);
+        },
+      };
+      let result: SDKResultMessage | undefined;
+      let calls = 0;
+      try {
+        for await (const message of sdk.query({ prompt: buildTurnPrompt(context), options })) {
+          calls += toolUses(message);
+          if (message.type === 'result') result = message;
+        }
+      } catch (error) {
+        if (signal.aborted) return { summary: 'stopping: the turn was interrupted', idle: true, unhandled: true };
+        const outcome = failed(error instanceof Error ? error.message : String(error), stderr);
+        gate.record(context, outcome);
+        return outcome;
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+      if (signal.aborted) return { summary: 'stopping: the turn was interrupted', idle: true, unhandled: true };
+      if (result === undefined) return failed('the agent ended without a result', stderr);
+      const usage = usageOfResult(result);
+      if (result.subtype === 'success' && result.is_error) {
+        const outcome = { ...failed(result.result), usage };
+        gate.record(context, outcome);
+        return outcome;
+      }
+      if (result.subtype !== 'success' && result.subtype !== 'error_max_turns') {
+        const outcome = { ...failed(`${result.subtype}: ${result.errors.join('; ')}`), usage };
+        gate.record(context, outcome);
+        return outcome;
+      }
+      failures = 0;
+      const text = result.subtype === 'success' ? result.result.trim() : '';
+      const outcome: TurnOutcome = {
+        summary: text !== '' ? redact(text, secret) : result.subtype === 'error_max_turns' ? `stopped after ${config.maxSteps} steps (${calls} tool call(s))` : calls > 0 ? `made ${calls} tool call(s)` : 'nothing to do',
+        idle: calls === 0 && context.inbox.length === 0,
+        usage,
+      };
+      if (!announced) outcome.metadata = { provider: 'claude-agent', model: config.model };
+      announced = true;
+      gate.record(context, outcome);
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Brain } from '../brain/brain.js';
+import { createProviderBrain } from '../brain/llm/create-llm-brain.js';
+import { type CollectiveStore, createSqliteStore } from '../store/index.js';
+import { type MockLlmRequest, type MockLlmServer, type MockReply, firstUserText, startMockLlmServer } from '../testing/index.js';
+import { runInstance } from './run-instance.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface Rig {
+  store: CollectiveStore;
+  mock: MockLlmServer;
+  /** What the mock answers next; swap it to change the server's behaviour. */
+  reply: { next: (request: MockLlmRequest) => MockReply };
+  /** Starts one life of instance_1 with an openai-compatible brain on the mock; `stop()` ends it. */
+  start: (settings?: { idleCheckMs?: number; brainOptions?: Record<string, unknown> }) => { stop: () => Promise<void> };
+}
+
+async function rig(): Promise<Rig> {
+  const root = mkdtempSync(join(tmpdir(), 'tachikoma-run-instance-'));
+  const workspace = join(root, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  const store = createSqliteStore(join(root, 'collective.db'));
+  const reply = { next: (_request: MockLlmRequest): MockReply => ({ text: 'nothing to do' }) };
+  await store.register({ id: 'instance_1', role: 'explorer' });
+  const mock = await startMockLlmServer({ respond: (request) => reply.next(request) });
+  cleanups.push(async () => {
+    await mock.close();
+    await store.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  return {
+    store, mock, reply,
+    start: (settings = {}) => {
+      const stop = new AbortController();
+      const brain: Brain = createProviderBrain(
+        'openai-compatible',
+        { instanceId: 'instance_1', role: 'explorer', runDirectory: root, workspace, options: { model: 'mock', baseUrl: `${mock.url}/v1`, maxRetries: 0, ...settings.brainOptions } },
+        {},
+      );
+      const life = runInstance({
+        id: 'instance_1', role: 'explorer', goal: 'Audit the workspace.', workspace, runDirectory: root, store, brain,
+        logger: pino({ level: 'silent' }), stateFile: join(root, 'state.json'), stop: stop.signal, heartbeatMs: 60_000,
+        ...(settings.idleCheckMs === undefined ? {} : { idleCheckMs: settings.idleCheckMs }),
+      });
+      const end = async (): Promise<void> => {
+        stop.abort();
+        await life;
+      };
+      cleanups.push(end);
+      return { stop: end };
+    },
+  };
+}
+
+describe('an instance with an LLM brain', () => {
+  it('keeps the messages of a turn whose model call failed, and presents them again after a restart', async () => {
+    const { store, mock, reply, start } = await rig();
+    reply.next = () => ({ error: { status: 503, message: 'overloaded' } });
+    const question = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'what is in src?', metadata: {} });
+    const first = start();
+    await until('the failed model call', () => (mock.requests.length >= 1 ? true : undefined));
+    expect(firstUserText(mock.requests[0]!)).toContain(question.id);
+    await first.stop();
+
+    // The server is back; the restarted instance must still see the question it never answered.
+    reply.next = () => ({ text: 'read the question' });
+    const before = mock.requests.length;
+    const second = start();
+    const retried = await until('the restarted turn', () => mock.requests[before]);
+    await second.stop();
+    expect(firstUserText(retried)).toContain(question.id);
+    expect(firstUserText(retried)).toMatch(/^Turn \d+ of instance_1 \(explorer\)\. 1 new message\(s\)\./);
+  });
+});
+
+describe('an idle instance with an LLM brain', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('asks the model at every idle check without the idle gate (maxIdleMs 0): the cost the gate removes', async () => {
+    const { mock, start } = await rig();
+    const life = start({ idleCheckMs: 100, brainOptions: { maxIdleMs: 0 } });
+    await sleep(2000);
+    await life.stop();
+    // About one call per idle check (20 in 2 s); a loaded machine makes fewer, never as few as the gate's one.
+    expect(mock.requests.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('makes no model call while nothing changes, one as soon as a message arrives, and one per maxIdleMs at most', async () => {
+    const { store, mock, start } = await rig();
+    const life = start({ idleCheckMs: 100, brainOptions: { maxIdleMs: 60_000 } });
+    await until('the first turn', () => mock.requests[0]);
+    await sleep(2000);
+    expect(mock.requests).toHaveLength(1);
+    const message = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'anything new?', metadata: {} });
+    const asked = await until('the turn for the message', () => mock.requests[1]);
+    expect(firstUserText(asked)).toContain(message.id);
+    await sleep(1000);
+    // The turn after the message saw it and went idle; the next idle checks change nothing (a turn that saw the
+    // message is not the same context as the idle one before it, so at most one more call).
+    expect(mock.requests.length).toBeLessThanOrEqual(3);
+    await life.stop();
+
+    const { mock: bounded, start: startBounded } = await rig();
+    const boundedLife = startBounded({ idleCheckMs: 100, brainOptions: { maxIdleMs: 700 } });
+    await sleep(2500);
+    await boundedLife.stop();
+    // One call at start, then one per 700 ms at most: 4 in 2.5 s (fewer on a loaded machine).
+    expect(bounded.requests.length).toBeGreaterThanOrEqual(2);
+    expect(bounded.requests.length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('stopping an instance whose model is unreachable', () => {
+  it('keeps the unanswered messages across a stop request and does not stop again on it when resumed', async () => {
+    const { store, mock, reply, start } = await rig();
+    reply.next = () => ({ error: { status: 502, message: 'bad gateway' } });
+    const question = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'still there?', metadata: {} });
+    const first = start();
+    await until('the failed model call', () => mock.requests[0]);
+    await store.publish({ from: 'human', to: 'broadcast', type: 'control', content: 'stop', metadata: { command: 'stop' } });
+    // The instance stops on the request by itself, during its back-off.
+    const deadline = Date.now() + 10_000;
+    while ((await store.getInstance('instance_1'))?.lastActivity !== 'stop requested' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await store.getInstance('instance_1'))?.lastActivity).toBe('stop requested');
+    await first.stop();
+
+    reply.next = () => ({ text: 'answered at last' });
+    const before = mock.requests.length;
+    const second = start();
+    const retried = await until('the resumed turn', () => mock.requests[before]);
+    expect(firstUserText(retried)).toContain(question.id);
+    expect(firstUserText(retried)).toMatch(/^Turn \d+ of instance_1 \(explorer\)\. 1 new message\(s\)\./);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await store.getInstance('instance_1'))?.status).not.toBe('stopped');
+    await second.stop();
+  });
+});
