@@ -132,6 +132,15 @@ if (url === undefined) {
         return existsSync(path) && readFileSync(path, 'utf8').includes('"instance_9"');
       });
 
+      // The dashboard on host A shows it too (it reads the same store).
+      const dashboardUrl = await waitFor('the dashboard URL', () => {
+        const event = run.events.find((candidate) => candidate.type === 'dashboard');
+        return typeof event?.url === 'string' ? event.url : undefined;
+      });
+      const dashboardState = async (): Promise<Record<string, { status: string; host: string }>> =>
+        ((await (await fetch(`${dashboardUrl}api/state`)).json()) as { view: { instances: Record<string, { status: string; host: string }> } }).view.instances;
+      await waitFor('instance_9 on the dashboard', async () => LIVE.has((await dashboardState()).instance_9?.status ?? ''));
+
       // A message from the human reaches it.
       await send('instance_9', 'question', 'ping from host B');
       await waitFor('the answer of instance_9', async () => {
@@ -154,6 +163,7 @@ if (url === undefined) {
       remote.child.kill('SIGKILL');
       expect(await remote.exited).toEqual({ code: null, signal: 'SIGKILL' });
       await waitFor('instance_9 recorded as crashed', async () => (await statusOf('instance_9')) === 'crashed', 15_000);
+      await waitFor('instance_9 crashed on the dashboard', async () => (await dashboardState()).instance_9?.status === 'crashed');
       expect(run.events.filter((event) => event.type === 'instance_lost').map((event) => event.id)).toEqual(['instance_9']);
       await waitFor('both remote tasks re-offered', async () => {
         const tasks = await Promise.all(['t_remote_1', 't_remote_2'].map((id) => store.getTask(id)));
