@@ -29,7 +29,7 @@ interface Particle {
 export type Layout = 'force' | 'ring';
 
 const PARTICLE_MS = 900;
-const MAX_PARTICLES = 360;
+const MAX_PARTICLES = 240;
 const MAX_PARTICLES_PER_BATCH = 48;
 const NODE_RADIUS = 24;
 
@@ -254,6 +254,7 @@ export class NetworkRenderer {
     context.globalAlpha = 1;
   }
 
+  /** Particles with a cheap glow (a wider translucent disc, not shadowBlur, which is slow without a GPU). */
   private drawParticles(context: CanvasRenderingContext2D, now: number): void {
     for (const particle of this.particles) {
       const from = this.nodes.get(particle.from);
@@ -264,13 +265,15 @@ export class NetworkRenderer {
       const x = from.x + (to.x - from.x) * eased;
       const y = from.y + (to.y - from.y) * eased;
       context.fillStyle = particle.color;
-      context.shadowColor = particle.color;
-      context.shadowBlur = 8;
+      context.globalAlpha = 0.25;
       context.beginPath();
-      context.arc(x, y, 3.2, 0, Math.PI * 2);
+      context.arc(x, y, 6, 0, Math.PI * 2);
+      context.fill();
+      context.globalAlpha = 1;
+      context.beginPath();
+      context.arc(x, y, 2.8, 0, Math.PI * 2);
       context.fill();
     }
-    context.shadowBlur = 0;
   }
 
   /** Returns true while the node animates (a thinking pulse). */

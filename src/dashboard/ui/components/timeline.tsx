@@ -36,6 +36,7 @@ export function Timeline({ client, onOpen }: { client: ClientState; onOpen: (mes
   const replaySeq = snapshot.replay?.seq ?? null;
   // What the server part of the list is anchored to: a history sequence and the filter.
   const anchor = useRef<{ at: number; total: number; pages: Map<number, Message[] | 'loading'>; key: string }>({ at: 0, total: 0, pages: new Map(), key: '' });
+  // Live rows since the anchor, oldest first (appending is cheap; they are shown newest first).
   const newer = useRef<Message[]>([]);
 
   const key = `${filter.type}|${filter.instance}|${replaySeq ?? 'live'}|${snapshot.loaded ? 'loaded' : 'loading'}`;
@@ -64,7 +65,7 @@ export function Timeline({ client, onOpen }: { client: ClientState; onOpen: (mes
         let added = 0;
         for (const { message, historySeq } of entries) {
           if (historySeq <= state.at || !matches(message, filter)) continue;
-          newer.current.unshift(message);
+          newer.current.push(message);
           added += 1;
         }
         if (added === 0) return;
@@ -94,7 +95,7 @@ export function Timeline({ client, onOpen }: { client: ClientState; onOpen: (mes
   const rows: { index: number; message: Message | null }[] = [];
   for (let index = first; index < last; index += 1) {
     if (index < liveRows.length) {
-      rows.push({ index, message: liveRows[index] ?? null });
+      rows.push({ index, message: liveRows[liveRows.length - 1 - index] ?? null });
       continue;
     }
     const offset = index - liveRows.length;
