@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CollectiveStore } from '../src/store/index.js';
+import { type DashboardServer, startDashboard } from '../src/dashboard/server/serve-dashboard.js';
+import { type CollectiveStore, createSqliteStore } from '../src/store/index.js';
 import { findChromium, launchChromium, warnNoBrowser } from '../src/testing/chromium.js';
 import { RunningCollective, alive, makeWorkspace, openRunStore, waitFor } from './orchestrator/collective-harness.js';
 
@@ -149,5 +153,52 @@ describe.skipIf(chromiumPath === null)('the dashboard in a real browser, on a li
     await page.waitForSelector('[data-testid="replay-bar"][data-mode="live"]');
     const back = Number(await page.getAttribute('[data-testid="message-count"]', 'data-count'));
     expect(back).toBeGreaterThanOrEqual(liveCount);
+  });
+});
+
+describe.skipIf(chromiumPath === null)('the dashboard on a large finished run', () => {
+  let browser: Browser;
+  let folder: string;
+  let store: CollectiveStore;
+  let server: DashboardServer;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'tachikoma-dashboard-large-'));
+    store = createSqliteStore(join(folder, 'collective.db'));
+    await store.register({ id: 'instance_1', role: 'explorer' });
+    await store.register({ id: 'instance_2', role: 'builder' });
+    for (let start = 0; start < 5000; start += 500) {
+      await Promise.all(Array.from({ length: 500 }, (_, offset) => store.publish({ from: (start + offset) % 2 === 0 ? 'instance_1' : 'instance_2', to: 'broadcast', type: (start + offset) % 10 === 0 ? 'question' : 'finding', content: `message number ${start + offset}` })));
+    }
+    server = await startDashboard({ store, port: 0, logPath: (id) => join(folder, `${id}.log`), run: { goal: 'large', workspace: null, runDirectory: folder, store: 'sqlite', budgets: null } });
+    browser = await launchChromium(chromiumPath ?? '');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await store?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('keeps only the rows in sight in the DOM, pages older ones in as you scroll, and filters by type', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="message-count"][data-count="5000"]');
+    await page.waitForSelector('[data-message-id]');
+    expect(await page.locator('[data-testid="timeline-total"]').textContent()).toBe('5000');
+    const rendered = await page.locator('[data-message-id]').count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(80);
+    expect(await page.locator('.timeline-row .row-content').first().textContent()).toBe('message number 4999');
+    // Scroll to the very end: the oldest message is fetched and shown, and the DOM stays small.
+    await page.locator('.timeline-scroll').hover();
+    await page.mouse.wheel(0, 5000 * 26);
+    await page.waitForSelector('.timeline-row:has-text("message number 0")');
+    expect(await page.locator('[data-message-id]').count()).toBeLessThan(80);
+    await page.selectOption('[data-testid="filter-type"]', 'question');
+    await expect.poll(() => page.locator('[data-testid="timeline-total"]').textContent()).toBe('500');
+    await expect.poll(() => page.locator('.timeline-row .row-content').first().textContent()).toBe('message number 4990');
+    await page.close();
   });
 });
