@@ -20,4 +20,9 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'src/store/testing/**'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
+  {
+    // Build scripts are plain JavaScript outside the TypeScript project: linted without type information.
+    files: ['scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );

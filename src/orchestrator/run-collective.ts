@@ -6,7 +6,7 @@ import { messageSchema, nowTimestamp } from '../protocol/index.js';
 import { type CollectiveStore, openStore } from '../store/index.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import type { EventSink } from './orchestrator-events.js';
-import { cliEntryPath } from './package-root.js';
+import { instanceEntryArgs } from './package-root.js';
 import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
 import { acquireRunLock } from './run-lock.js';
 import { ViewWriter } from './view-writer.js';
@@ -41,7 +41,7 @@ export interface LiveRun {
 function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: string): string[] {
   const { settings } = options;
   return [
-    cliEntryPath(), 'instance', '--run-dir', root, '--id', spec.id, '--role', spec.role, '--brain', spec.brain,
+    ...instanceEntryArgs(), '--run-dir', root, '--id', spec.id, '--role', spec.role, '--brain', spec.brain,
     '--brain-options', JSON.stringify(spec.brainOptions), '--workspace', options.workspace, '--goal', options.goal,
     '--heartbeat-ms', String(settings.heartbeatMs), '--idle-check-ms', String(settings.idleCheckMs), '--lease-ms', String(settings.leaseMs),
     ...(options.store === null ? [] : ['--store', options.store]),
