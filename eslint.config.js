@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    // Build scripts are plain Node ESM, outside the TypeScript projects.
+    // Build scripts are plain Node ESM outside the TypeScript projects: linted without type information.
     files: ['scripts/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { runPaths } from '../../src/instance/run-paths.js';
-import { cliEntryPath } from '../../src/orchestrator/package-root.js';
+import { cliEntryPath, instanceBundlePath } from '../../src/orchestrator/package-root.js';
 import type { InstanceRecord } from '../../src/protocol/index.js';
 import { createSqliteStore } from '../../src/store/index.js';
 import { processRunning } from './proc-stats.js';
@@ -199,16 +199,17 @@ export async function stopCollective(collective: RunningCollective, runDirectory
   return outcome('SIGKILL');
 }
 
-/** Is `pid` a running process started from this package's CLI (so killing it cannot hit a reused pid)? */
+/** Is `pid` a running process started from this package's CLI or instance entry (so killing it cannot hit a reused pid)? */
 function isOurProcess(pid: number): boolean {
   try {
-    return processRunning(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(cliEntryPath());
+    const commandLine = processRunning(pid) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+    return commandLine.includes(cliEntryPath()) || commandLine.includes(instanceBundlePath());
   } catch {
     return false;
   }
 }
 
-/** SIGKILLs each of `pids` still running our CLI; returns those it had to kill. Safe on any error path. */
+/** SIGKILLs each of `pids` still running our CLI or instance entry; returns those it had to kill. Safe on any error path. */
 export function killLeftovers(pids: Iterable<number>): number[] {
   const killed: number[] = [];
   for (const pid of new Set(pids)) {

@@ -1,7 +1,5 @@
 import type { Brain, BrainSetup } from './brain.js';
 import { BrainError } from './brain-error.js';
-import { createHeuristicBrain } from './heuristic/create-heuristic-brain.js';
-import { createScriptedBrain } from './scripted/create-scripted-brain.js';
 
 export { BrainError } from './brain-error.js';
 export { checkBrainConfig } from './llm/check-brain-config.js';
@@ -10,13 +8,20 @@ export { checkBrainConfig } from './llm/check-brain-config.js';
 export const BRAIN_KINDS = ['heuristic', 'anthropic', 'openai-compatible', 'ollama', 'claude-agent', 'scripted'] as const;
 export type BrainKind = (typeof BRAIN_KINDS)[number];
 
-/** Builds the brain of one instance. LLM brains are loaded on demand, so other brains never load the AI SDK or the Agent SDK. */
+/**
+ * Builds the brain of one instance. Each brain's code is loaded on demand: an instance process loads only its
+ * own brain (the LLM brains' AI SDK, the Agent SDK, the heuristic brain's analyzers), which keeps its start-up cheap.
+ */
 export async function createBrain(kind: string, setup: BrainSetup): Promise<Brain> {
   switch (kind) {
-    case 'scripted':
+    case 'scripted': {
+      const { createScriptedBrain } = await import('./scripted/create-scripted-brain.js');
       return createScriptedBrain(setup);
-    case 'heuristic':
+    }
+    case 'heuristic': {
+      const { createHeuristicBrain } = await import('./heuristic/create-heuristic-brain.js');
       return createHeuristicBrain(setup);
+    }
     case 'anthropic':
     case 'openai-compatible':
     case 'ollama': {

@@ -21,6 +21,9 @@ export interface InstanceProcessOptions {
   governor?: GovernorSettings;
 }
 
+/** How often an idle instance looks for messages when no wake-up came (a safety net, not the delivery path). */
+const FALLBACK_POLL_MS = 5000;
+
 /**
  * Runs one instance as the body of its own OS process: opens the store, builds the brain, and stops
  * gracefully on SIGTERM/SIGINT, on a stop message, or when the orchestrator's IPC channel closes (so an
@@ -41,7 +44,9 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
   process.on('SIGTERM', () => requestStop('SIGTERM'));
   process.on('SIGINT', () => requestStop('SIGINT'));
   if (process.connected) process.once('disconnect', () => requestStop('orchestrator gone'));
-  const store = await openStore(options.store, paths.store);
+  // New messages wake the instance at once (the store's file watch or LISTEN/NOTIFY); the fallback poll only
+  // covers a lost wake-up, so an idle instance does not need to look every second.
+  const store = await openStore(options.store, paths.store, { pollIntervalMs: FALLBACK_POLL_MS });
   // Started by hand (no orchestrator channel), e.g. on another host joining a collective: say where it went.
   if (!process.connected) {
     process.stderr.write(`${options.id} (${options.role}) joining the collective in ${store.location}; log: ${paths.instanceLog(options.id)}; Ctrl-C or \`tachikoma send --to ${options.id} --type control stop\` stops it\n`);

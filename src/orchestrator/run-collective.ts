@@ -6,7 +6,7 @@ import { type InstanceRecord, messageSchema, nowTimestamp } from '../protocol/in
 import { type CollectiveStore, openStore } from '../store/index.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import type { EventSink, OrchestratorEvent } from './orchestrator-events.js';
-import { cliEntryPath } from './package-root.js';
+import { instanceEntryArgs } from './package-root.js';
 import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
 import { acquireRunLock } from './run-lock.js';
 import { ViewWriter } from './view-writer.js';
@@ -38,10 +38,18 @@ export interface LiveRun {
   messagesPerSecond: () => number;
 }
 
+/**
+ * Node options of every instance process. V8's memory reducer runs a few full garbage collections each time a
+ * process turns idle, to hand heap pages back: for a collective that is ~50 ms of CPU per instance every time
+ * it goes quiet (16 instances: about a second, all at once), for some 5 MB less RSS each. Instances are small,
+ * long-lived and mostly idle, so they keep the pages and skip those collections.
+ */
+const INSTANCE_NODE_OPTIONS = ['--no-memory-reducer'];
+
 function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: string): string[] {
   const { settings } = options;
   return [
-    cliEntryPath(), 'instance', '--run-dir', root, '--id', spec.id, '--role', spec.role, '--brain', spec.brain,
+    ...INSTANCE_NODE_OPTIONS, ...instanceEntryArgs(), '--run-dir', root, '--id', spec.id, '--role', spec.role, '--brain', spec.brain,
     '--brain-options', JSON.stringify(spec.brainOptions), '--workspace', options.workspace, '--goal', options.goal,
     '--heartbeat-ms', String(settings.heartbeatMs), '--idle-check-ms', String(settings.idleCheckMs), '--lease-ms', String(settings.leaseMs),
     ...(options.store === null ? [] : ['--store', options.store]),

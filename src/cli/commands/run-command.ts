@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import logUpdate from 'log-update';
 import { BRAIN_KINDS, BrainError, checkBrainConfig } from '../../brain/create-brain.js';
 import { LLM_BRAIN_KINDS, isLlmBrainKind } from '../../brain/llm/llm-options.js';
 import { type GovernorSettings, governorSettingsSchema } from '../../governor/budget.js';
@@ -11,7 +10,6 @@ import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, plan
 import { CliError } from '../cli-error.js';
 import { formatEvent } from '../format-event.js';
 import { defaultRunDirectory } from '../run-directory.js';
-import { renderInstanceTable } from '../status-table.js';
 import type { DashboardServer } from '../../dashboard/server/serve-dashboard.js';
 import { parsePort, serveRunDashboard } from './dashboard-command.js';
 
@@ -188,6 +186,17 @@ interface Display {
 
 const TOKEN_NOTE = 'the dashboard listens beyond this machine: the token in its address is needed on every request; keep it private';
 
+interface TableUi {
+  logUpdate: (typeof import('log-update'))['default'];
+  renderInstanceTable: (typeof import('../status-table.js'))['renderInstanceTable'];
+}
+
+/** The live table's modules, loaded only in a terminal: a `--json` or piped run starts faster without them. */
+async function loadTableUi(): Promise<TableUi> {
+  const [{ default: logUpdate }, { renderInstanceTable }] = await Promise.all([import('log-update'), import('../status-table.js')]);
+  return { logUpdate, renderInstanceTable };
+}
+
 function createDisplay(mode: 'json' | 'tty' | 'lines'): Display {
   if (mode === 'json') {
     const line = (record: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`);
@@ -216,8 +225,12 @@ function createDisplay(mode: 'json' | 'tty' | 'lines'): Display {
   let live: LiveRun | undefined;
   let dashboardText = 'no dashboard';
   const recent: string[] = [];
+  const loading = loadTableUi();
+  let ui: TableUi | undefined;
+  loading.then((loaded) => (ui = loaded), () => undefined);
   const render = async (): Promise<void> => {
     if (live === undefined) return;
+    const { logUpdate, renderInstanceTable } = await loading;
     const instances = await live.store.listInstances();
     const header = `Tachikoma · ${instances.length} instances · ${live.messagesPerSecond().toFixed(1)} msg/s · ${dashboardText} · Ctrl-C stops`;
     logUpdate([header, renderInstanceTable(instances), ...recent.slice(-6)].join('\n'));
@@ -226,7 +239,7 @@ function createDisplay(mode: 'json' | 'tty' | 'lines'): Display {
     event: (event) => {
       recent.push(`${new Date().toLocaleTimeString()} ${formatEvent(event)}`);
       if (event.type === 'run_stopped' || event.type === 'instance_gave_up') {
-        logUpdate.clear();
+        ui?.logUpdate.clear();
         process.stdout.write(`${formatEvent(event)}\n`);
       }
     },
@@ -241,7 +254,7 @@ function createDisplay(mode: 'json' | 'tty' | 'lines'): Display {
     },
     close: () => {
       clearInterval(timer);
-      logUpdate.done();
+      ui?.logUpdate.done();
     },
   };
 }

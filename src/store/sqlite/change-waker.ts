@@ -3,9 +3,11 @@ import { basename, dirname } from 'node:path';
 
 /**
  * Wakes waiting followers when another process rings the store's bell file (inotify through fs.watch on the
- * folder), when this process writes, or after a slow fallback poll. Only commits that others should see
- * (messages, history) ring the bell: a bare heartbeat changes the WAL but wakes nobody, so an idle collective
- * costs almost nothing. One watcher per store, shared by all of its followers.
+ * bell itself, or on its folder when the bell cannot be opened), when this process writes, or after a slow
+ * fallback poll. Only commits that others should see (messages, history) ring the bell: a bare heartbeat
+ * changes the WAL but wakes nobody — watching the bell rather than the folder keeps every WAL write of every
+ * process from waking every other one — so an idle collective costs almost nothing. One watcher per store,
+ * shared by all of its followers.
  */
 export class ChangeWaker {
   private generationCount = 0;
@@ -25,7 +27,7 @@ export class ChangeWaker {
   /** Tells every process watching this store that something they follow changed (and wakes local waiters). */
   ring(): void {
     try {
-      this.bellFd ??= openSync(`${this.databasePath}-bell`, constants.O_RDWR | constants.O_CREAT);
+      this.bellFd ??= this.openBell();
       // Rewriting one byte in place: an inotify modify event, and the file never grows.
       writeSync(this.bellFd, Buffer.from([this.generationCount % 256]), 0, 1, 0);
     } catch {
@@ -65,6 +67,14 @@ export class ChangeWaker {
     });
   }
 
+  /** The bell was removed or replaced: drop the watch and the handle, both are made again on next use. */
+  private forgetBell(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (this.bellFd !== undefined) closeSync(this.bellFd);
+    this.bellFd = undefined;
+  }
+
   close(): void {
     this.closed = true;
     if (this.bellFd !== undefined) closeSync(this.bellFd);
@@ -74,12 +84,27 @@ export class ChangeWaker {
     this.notify();
   }
 
+  private openBell(): number {
+    return openSync(`${this.databasePath}-bell`, constants.O_RDWR | constants.O_CREAT);
+  }
+
   private ensureWatcher(): void {
     if (this.watcher !== undefined || this.closed) return;
     try {
-      this.watcher = watch(dirname(this.databasePath), { persistent: false }, (_event, filename) => {
-        if (filename === null || filename.toString() === this.bellName) this.notify();
-      });
+      try {
+        this.bellFd ??= this.openBell();
+      } catch {
+        // A bell that cannot be created yet (read-only folder): watch the folder for it instead.
+      }
+      this.watcher =
+        this.bellFd === undefined
+          ? watch(dirname(this.databasePath), { persistent: false }, (_event, filename) => {
+              if (filename === null || filename.toString() === this.bellName) this.notify();
+            })
+          : watch(`${this.databasePath}-bell`, { persistent: false }, (event) => {
+              if (event === 'rename') this.forgetBell();
+              this.notify();
+            });
       this.watcher.on('error', () => {
         // The folder went away or inotify ran out: the fallback poll keeps followers going.
         this.watcher?.close();

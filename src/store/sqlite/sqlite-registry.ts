@@ -57,10 +57,27 @@ export function register(context: SqliteContext, input: InstanceRegistration): I
   return record;
 }
 
+/**
+ * A bare heartbeat (only the time changes): one UPDATE of the row's time, no read-modify-write and no history,
+ * so nothing any process follows changed and nobody is woken. This is what an idle instance sends every few
+ * seconds; it must stay cheap.
+ */
+function touch(context: SqliteContext, id: string): InstanceRecord {
+  const now = context.clock();
+  const row = sql(
+    context,
+    `UPDATE instances SET heartbeat_ms = ?, record = json_set(record, '$.heartbeatAt', ?) WHERE id = ? RETURNING id, record`,
+  ).get(now, new Date(now).toISOString(), id) as InstanceRow | undefined;
+  const record = row === undefined ? undefined : decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record);
+  if (record === undefined) throw new StoreError('not_found', `unknown instance ${JSON.stringify(id)}: register it before sending heartbeats`);
+  return record;
+}
+
 /** Field-by-field change of a heartbeat; history gets an event only when something besides the time changed. */
 export function heartbeat(context: SqliteContext, instanceId: string, input: Heartbeat | undefined): InstanceRecord {
   const id = validateInput(instanceIdSchema, instanceId, 'instance id');
   const beat = validateInput(heartbeatSchema, input ?? {}, 'heartbeat');
+  if (Object.values(beat).every((value) => value === undefined)) return touch(context, id);
   return writeTransaction(context, () => {
     const previous = readInstance(context, id);
     if (previous === undefined) {
