@@ -125,8 +125,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   process.on('SIGTERM', onSignal);
   const display = createDisplay(flags.json === true ? 'json' : process.stdout.isTTY ? 'tty' : 'lines');
   let dashboard: Promise<DashboardServer | undefined> = Promise.resolve(undefined);
+  let finished = false;
   const startDashboard = (): void => {
-    if (flags.dashboard === false) return;
+    if (flags.dashboard === false || finished) return;
     const paths = runPaths(runDirectory);
     const storeSpec = record?.store ?? flags.store ?? config.store ?? null;
     dashboard = serveRunDashboard({
@@ -160,7 +161,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       onEvent: display.event,
       onReady: (live) => {
         display.ready(live);
-        startDashboard();
+        // The dashboard starts once the instances are up (or after 8 s): on a small machine its start-up would
+        // otherwise compete with theirs. It reads the whole history when it starts, so nothing is missed.
+        void untilInstancesUp(live, instances.length, 8000, controller.signal).then(startDashboard);
       },
       signal: controller.signal,
     });
@@ -169,10 +172,23 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     if (error instanceof Error && !CliError.isInstance(error)) throw new CliError(error.message);
     throw error;
   } finally {
+    finished = true;
     await (await dashboard)?.close();
     display.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+const UP = new Set(['idle', 'thinking', 'writing', 'tool', 'waiting']);
+
+/** Resolves when `count` instances are registered and past starting, after `timeoutMs`, or on abort. */
+async function untilInstancesUp(live: LiveRun, count: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !signal.aborted) {
+    const records = await live.store.listInstances().catch(() => []);
+    if (records.filter((record) => UP.has(record.status)).length >= count) return;
+    await new Promise((done) => setTimeout(done, 250));
   }
 }
 
