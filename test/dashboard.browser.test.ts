@@ -202,3 +202,43 @@ describe.skipIf(chromiumPath === null)('the dashboard on a large finished run', 
     await page.close();
   });
 });
+
+describe.skipIf(chromiumPath === null)('the dashboard facing odd data', () => {
+  let browser: Browser;
+  let folder: string;
+  let store: CollectiveStore;
+  let server: DashboardServer;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'tachikoma-dashboard-odd-'));
+    store = createSqliteStore(join(folder, 'collective.db'));
+    await store.register({ id: 'instance_1', role: 'explorer' });
+    await store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'an ordinary finding' });
+    server = await startDashboard({ store, port: 0, logPath: (id) => join(folder, `${id}.log`), run: { goal: 'odd', workspace: null, runDirectory: folder, store: 'sqlite', budgets: null } });
+    browser = await launchChromium(chromiumPath ?? '');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await store?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('shows a proposal and a task an agent named "constructor" like any other', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(server.url);
+    await page.waitForSelector('[data-ready="true"]');
+    await store.openProposal({ id: 'constructor', title: 'named after a prototype member', options: ['a', 'b'], createdBy: 'instance_1', rule: 'majority', quorum: 1, deadline: new Date(Date.now() + 60_000).toISOString() });
+    await store.createTask({ id: 'constructor', title: 'a task named constructor', createdBy: 'instance_1' });
+    await store.claimTask('constructor', 'instance_1', { leaseMs: 60_000 });
+    await page.click('[data-tab="votes"]');
+    await page.waitForSelector('[data-proposal-id="constructor"]');
+    await page.waitForSelector('[data-instance-id="instance_1"]');
+    expect(await page.locator('#app').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

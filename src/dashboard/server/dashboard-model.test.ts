@@ -84,6 +84,18 @@ describe('the collective view fold', () => {
     expect(view.leases.coordinator).toMatchObject({ holder: 'instance_3', term: 1 });
     expect(view.seq).toBe(events.at(-1)?.seq);
   });
+
+  it('folds ids that name Object.prototype members (an agent may pick "constructor") like any other id', async () => {
+    const deadline = new Date(Date.now() + 60_000).toISOString();
+    for (const id of ['constructor', 'tostring']) await store.openProposal({ id, title: `p ${id}`, options: ['a', 'b'], createdBy: 'instance_1', rule: 'majority', quorum: 2, deadline });
+    await store.castVote({ proposalId: 'constructor', voter: 'instance_2', option: 'a', reason: 'r' });
+    await store.acquireRoleLease('constructor', 'instance_3', { ttlMs: 9000 });
+    const created = model();
+    await created.start();
+    expect(created.view.votes.constructor).toEqual([expect.objectContaining({ voter: 'instance_2', option: 'a' })]);
+    expect(Object.keys(created.view.proposals).sort()).toEqual(['constructor', 'tostring']);
+    expect(created.view.leases.constructor).toMatchObject({ holder: 'instance_3' });
+  });
 });
 
 describe('the dashboard model', () => {

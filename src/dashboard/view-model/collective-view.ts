@@ -60,6 +60,14 @@ export function edgeKey(from: string, to: string): string {
   return `${from}\u2192${to}`;
 }
 
+/**
+ * `record[key]` only when it is the record's own entry: ids come from agents, and one named `constructor` must not
+ * read a member of Object.prototype.
+ */
+export function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function trimFront<T>(list: T[], max: number): void {
   if (list.length > max) list.splice(0, list.length - max);
 }
@@ -70,19 +78,19 @@ function asRecord(data: unknown): Record<string, unknown> | null {
 
 function applyMessage(view: CollectiveView, message: Message): void {
   view.messages.count += 1;
-  view.messages.byType[message.type] = (view.messages.byType[message.type] ?? 0) + 1;
+  view.messages.byType[message.type] = (own(view.messages.byType, message.type) ?? 0) + 1;
   view.messages.recent.push(message);
   trimFront(view.messages.recent, RECENT_MESSAGES);
   const key = edgeKey(message.from, message.to);
-  const edge = view.edges[key] ?? { from: message.from, to: message.to, count: 0, byType: {}, lastAt: message.timestamp };
+  const edge = own(view.edges, key) ?? { from: message.from, to: message.to, count: 0, byType: {}, lastAt: message.timestamp };
   edge.count += 1;
-  edge.byType[message.type] = (edge.byType[message.type] ?? 0) + 1;
+  edge.byType[message.type] = (own(edge.byType, message.type) ?? 0) + 1;
   edge.lastAt = message.timestamp;
   view.edges[key] = edge;
 }
 
 function applyVote(view: CollectiveView, vote: Vote): void {
-  const list = view.votes[vote.proposalId] ?? [];
+  const list = own(view.votes, vote.proposalId) ?? [];
   const same = list.findIndex((cast) => cast.voter === vote.voter && cast.round === vote.round);
   if (same >= 0) list[same] = vote;
   else list.push(vote);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InstanceRecord, Task } from '../../../protocol/index.js';
+import { own } from '../../view-model/collective-view.js';
 import type { ClientState } from '../client-state.js';
 import { api } from '../api.js';
 import { personalityColor, stateColor } from '../colors.js';
@@ -132,7 +133,7 @@ export function InstanceList({ client, selected, onSelect }: { client: ClientSta
       <ul class="instance-list" data-testid="instance-list">
         {instances.map((record) => {
           const usage = usageOf(record.metadata);
-          const task = record.currentTask === null ? undefined : view.tasks[record.currentTask];
+          const task = record.currentTask === null ? undefined : own(view.tasks, record.currentTask);
           const open = selected === record.id;
           return (
             <li key={record.id} class={`instance ${open ? 'open' : ''}`} data-instance-id={record.id} data-state={record.status} onClick={() => onSelect(open ? null : record.id)}>

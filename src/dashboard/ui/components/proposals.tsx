@@ -1,3 +1,4 @@
+import { own } from '../../view-model/collective-view.js';
 import type { ClientState } from '../client-state.js';
 import { shortTime } from '../format.js';
 import { useClient } from '../use-client.js';
@@ -9,7 +10,7 @@ export function Proposals({ client }: { client: ClientState }) {
   return (
     <ul class="proposals" data-testid="proposals">
       {proposals.map((proposal) => {
-        const votes = view.votes[proposal.id] ?? [];
+        const votes = own(view.votes, proposal.id) ?? [];
         const round = votes.filter((vote) => vote.round === proposal.round);
         const counts = new Map<string, number>();
         for (const vote of round) counts.set(vote.option, (counts.get(vote.option) ?? 0) + 1);
