@@ -241,4 +241,33 @@ describe.skipIf(chromiumPath === null)('the dashboard facing odd data', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('survives live batches of the wrong shape and keeps showing the run', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    const odd = [
+      '{"not":"a list"}',
+      'null',
+      '[1, "two", null]',
+      JSON.stringify([{ seq: 1_000_000, kind: 'message', action: 'published', entityId: 'x', at: new Date().toISOString(), data: { surprise: true } }]),
+      JSON.stringify([{ seq: 1_000_001, kind: 'instance', action: 'updated', entityId: 'instance_9', at: new Date().toISOString(), data: { id: 'instance_9' } }]),
+      JSON.stringify([{ seq: 1_000_002, kind: 'proposal', action: 'opened', entityId: 'p_odd', at: new Date().toISOString(), data: { id: 'p_odd' } }]),
+      JSON.stringify([{ seq: 1_000_003, kind: 'task', action: 'created', entityId: 't_odd', at: new Date().toISOString(), data: { id: 't_odd' } }]),
+    ];
+    await page.route('**/api/events**', (route) =>
+      route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }, body: `retry: 60000\n\n${odd.map((data) => `event: batch\ndata: ${data}\n\n`).join('')}` }),
+    );
+    await page.goto(server.url);
+    await page.waitForSelector('[data-ready="true"]');
+    await page.waitForTimeout(800);
+    for (const tab of ['votes', 'tasks', 'memory', 'budgets']) {
+      await page.click(`[data-tab="${tab}"]`);
+      await page.waitForTimeout(150);
+    }
+    await page.waitForSelector('.timeline-row:has-text("an ordinary finding")');
+    await page.waitForSelector('[data-instance-id="instance_1"]');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -1,6 +1,6 @@
 import type { HistoryEvent, Message } from '../../protocol/index.js';
 import type { CollectiveStore } from '../../store/index.js';
-import { type CollectiveView, applyEvent, cloneView, emptyView } from '../view-model/collective-view.js';
+import { type CollectiveView, applyEvent, cloneView, emptyView, eventMessage } from '../view-model/collective-view.js';
 import { WIRE_CONTENT_CHARS } from '../view-model/wire.js';
 
 export interface DashboardModelOptions {
@@ -101,7 +101,8 @@ export class DashboardModel {
   private ingest(event: HistoryEvent): void {
     if (event.seq <= this.view.seq) return;
     this.events.push(event);
-    if (event.kind === 'message' && event.data !== null) this.messages.push({ historySeq: event.seq, message: event.data as unknown as Message });
+    const message = eventMessage(event);
+    if (message !== null) this.messages.push({ historySeq: event.seq, message });
     applyEvent(this.view, event);
     if (this.events.length % this.checkpointEvery === 0) this.checkpoints.push(cloneView(this.view));
   }

@@ -32,10 +32,29 @@ export const api = {
   },
 };
 
+/** The well-formed history events of an SSE batch: anything else in it (or a batch that is not a list) is dropped. */
+export function batchEvents(data: string): HistoryEvent[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.filter((event: unknown): event is HistoryEvent => {
+    if (typeof event !== 'object' || event === null) return false;
+    const { seq, kind, at, entityId } = event as Record<string, unknown>;
+    return typeof seq === 'number' && Number.isSafeInteger(seq) && typeof kind === 'string' && typeof at === 'string' && typeof entityId === 'string';
+  });
+}
+
 /** Live history batches over SSE; the browser reconnects by itself and resumes with Last-Event-ID. */
 export function connectEvents(after: number, onBatch: (events: HistoryEvent[]) => void, onStatus: (connected: boolean) => void): () => void {
   const source = new EventSource(`/api/events${query({ after })}`);
-  source.addEventListener('batch', (event) => onBatch(JSON.parse((event as MessageEvent<string>).data) as HistoryEvent[]));
+  source.addEventListener('batch', (event) => {
+    const events = batchEvents((event as MessageEvent<string>).data);
+    if (events.length > 0) onBatch(events);
+  });
   source.addEventListener('open', () => onStatus(true));
   source.addEventListener('error', () => onStatus(false));
   return () => source.close();

@@ -1,5 +1,5 @@
 import type { HistoryEvent, Message } from '../../protocol/index.js';
-import { type CollectiveView, applyEvents, emptyView } from '../view-model/collective-view.js';
+import { type CollectiveView, applyEvents, emptyView, eventMessage } from '../view-model/collective-view.js';
 import type { RunInfo } from '../view-model/wire.js';
 import { api, connectEvents } from './api.js';
 
@@ -77,7 +77,10 @@ export class ClientState {
 
   private emitMessages(events: readonly HistoryEvent[], replayed: boolean): void {
     const messages: { message: Message; historySeq: number }[] = [];
-    for (const event of events) if (event.kind === 'message' && event.data !== null) messages.push({ message: event.data as unknown as Message, historySeq: event.seq });
+    for (const event of events) {
+      const message = eventMessage(event);
+      if (message !== null) messages.push({ message, historySeq: event.seq });
+    }
     if (messages.length === 0) return;
     for (const listener of this.messageListeners) listener(messages, replayed);
   }

@@ -97,13 +97,46 @@ function applyVote(view: CollectiveView, vote: Vote): void {
   view.votes[vote.proposalId] = list;
 }
 
+const strings = (data: Record<string, unknown>, keys: readonly string[]): boolean => keys.every((key) => typeof data[key] === 'string');
+const object = (value: unknown): boolean => asRecord(value) !== null;
+
+/**
+ * Whether an event's data has the fields the view and the page read, of the right types: a record of another
+ * shape (a store bug, a newer writer) is skipped rather than folded in to break the page later.
+ */
+function wellFormed(kind: string, data: Record<string, unknown>): boolean {
+  switch (kind) {
+    case 'message':
+      return strings(data, ['id', 'from', 'to', 'type', 'content', 'timestamp']) && object(data.metadata);
+    case 'instance':
+      return strings(data, ['id', 'role', 'status']) && object(data.metadata) && (data.currentTask === null || typeof data.currentTask === 'string');
+    case 'task':
+      return strings(data, ['id', 'title', 'state']) && Array.isArray(data.evidence);
+    case 'proposal':
+      return strings(data, ['id', 'title', 'state', 'rule', 'createdAt']) && Array.isArray(data.options) && typeof data.round === 'number';
+    case 'vote':
+      return strings(data, ['proposalId', 'voter', 'option']) && typeof data.round === 'number';
+    case 'memory':
+      return strings(data, ['id', 'content', 'kind', 'author', 'createdAt']) && Array.isArray(data.tags);
+    default:
+      return true;
+  }
+}
+
+/** The message a history event carries, when it is a well-formed one. */
+export function eventMessage(event: HistoryEvent): Message | null {
+  if (event.kind !== 'message') return null;
+  const data = asRecord(event.data);
+  return data !== null && wellFormed('message', data) ? (data as unknown as Message) : null;
+}
+
 /** Folds one history event into the view. Unknown kinds and malformed data are ignored, never thrown. */
 export function applyEvent(view: CollectiveView, event: HistoryEvent): void {
   if (event.seq <= view.seq) return;
   view.seq = event.seq;
   view.at = event.at;
   const data = asRecord(event.data);
-  if (data === null) return;
+  if (data === null || !wellFormed(event.kind, data)) return;
   switch (event.kind) {
     case 'message':
       applyMessage(view, data as unknown as Message);
