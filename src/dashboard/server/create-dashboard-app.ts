@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { streamSSE } from 'hono/streaming';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { type HistoryEvent, instanceIdSchema, messageTypeSchema } from '../../protocol/index.js';
 import { type CollectiveStore, StoreError } from '../../store/index.js';
@@ -26,6 +26,9 @@ export interface DashboardAppOptions {
 const TOKEN_COOKIE = 'tachikoma_token';
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** Live streams (history and log tails) held at once: each holds a socket and a subscription or a file poll. */
+const MAX_STREAMS = 64;
+
 const sendSchema = z.strictObject({
   to: z.string().min(1).max(64),
   text: z.string().min(1, 'nothing to send').max(65_536),
@@ -47,6 +50,14 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+/** Resolves when the client leaves, also when it left before this was asked (while a first frame was written). */
+function untilAborted(stream: SSEStreamingApi): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.aborted) resolve();
+    else stream.onAbort(resolve);
+  });
+}
+
 function intParam(text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
@@ -54,7 +65,7 @@ function intParam(text: string | undefined, fallback: number, min: number, max: 
   return Math.min(max, Math.max(min, Math.trunc(value)));
 }
 
-function fail(c: Context, status: 400 | 403 | 404 | 413, error: string): Response {
+function fail(c: Context, status: 400 | 403 | 404 | 413 | 503, error: string): Response {
   return c.json<ErrorResponse>({ error }, status);
 }
 
@@ -62,6 +73,19 @@ function fail(c: Context, status: 400 | 403 | 404 | 413, error: string): Respons
 export function createDashboardApp(options: DashboardAppOptions): Hono {
   const { store, model, run, assets } = options;
   const app = new Hono();
+  let streams = 0;
+  /** Counts a live stream until `body` ends; refuses one beyond the limit. */
+  const limitedStream = (c: Context, body: (stream: SSEStreamingApi) => Promise<void>): Response => {
+    if (streams >= MAX_STREAMS) return fail(c, 503, `too many live connections (${MAX_STREAMS}): close some dashboard tabs`);
+    streams += 1;
+    return streamSSE(c, async (stream) => {
+      try {
+        await body(stream);
+      } finally {
+        streams -= 1;
+      }
+    });
+  };
 
   const guard: MiddlewareHandler = async (c, next) => {
     const host = c.req.header('host') ?? '';
@@ -157,7 +181,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   app.get('/api/logs/:id/stream', (c) => {
     const id = instanceIdSchema.safeParse(c.req.param('id'));
     if (!id.success) return fail(c, 400, 'not an instance id');
-    return streamSSE(c, async (stream) => {
+    return limitedStream(c, async (stream) => {
       await new Promise<void>((resolve) => {
         const stop = watchLog(options.logPath(id.data), (lines) => {
           void stream.writeSSE({ event: 'lines', data: JSON.stringify(lines) });
@@ -173,7 +197,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   app.get('/api/events', (c) => {
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('after');
     const after = intParam(lastEventId, model.liveSeq, 0, Number.MAX_SAFE_INTEGER);
-    return streamSSE(c, async (stream) => {
+    return limitedStream(c, async (stream) => {
       const write = (events: HistoryEvent[]): void => {
         const last = events[events.length - 1];
         if (last === undefined) return;
@@ -195,13 +219,9 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
         write(fresh);
       });
       const keepAlive = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }), 15_000);
-      await new Promise<void>((resolve) => {
-        stream.onAbort(() => {
-          unsubscribe();
-          clearInterval(keepAlive);
-          resolve();
-        });
-      });
+      await untilAborted(stream);
+      unsubscribe();
+      clearInterval(keepAlive);
     });
   });
 

@@ -164,6 +164,28 @@ describe('the dashboard server', () => {
     expect(seqs).toEqual(Array.from({ length: 302 - lastSeen }, (_, index) => lastSeen + 1 + index));
   });
 
+  it('holds at most 64 live streams at once, answers 503 beyond that, and frees a slot when a client leaves', async () => {
+    const { base } = await serve();
+    const open = await Promise.all(Array.from({ length: 64 }, (_, index) => fetch(index % 2 === 0 ? `${base}/api/events` : `${base}/api/logs/instance_1/stream`)));
+    expect(open.map((response) => response.status)).toEqual(Array.from({ length: 64 }, () => 200));
+    const refused = await fetch(`${base}/api/events`);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/too many/);
+    expect((await fetch(`${base}/api/logs/instance_2/stream`)).status).toBe(503);
+    expect((await fetch(`${base}/api/state`)).status).toBe(200);
+    await open[0]?.body?.cancel();
+    let again = 503;
+    const deadline = Date.now() + 5000;
+    while (again === 503 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 50));
+      const response = await fetch(`${base}/api/events`);
+      again = response.status;
+      await response.body?.cancel();
+    }
+    expect(again).toBe(200);
+    for (const response of open.slice(1)) await response.body?.cancel();
+  });
+
   it('serves an instance log tail and streams appended lines; refuses a path-like instance id', async () => {
     const { base } = await serve();
     const log = join(folder, 'logs', 'instance_1.log');
