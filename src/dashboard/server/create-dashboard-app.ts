@@ -45,7 +45,12 @@ function sameToken(given: string | undefined, expected: string): boolean {
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined; // mangled percent-encoding: no token
+    }
   }
   return undefined;
 }
@@ -88,6 +93,11 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   };
 
   const guard: MiddlewareHandler = async (c, next) => {
+    // Set first, so refusals carry them too.
+    c.header('x-content-type-options', 'nosniff');
+    c.header('referrer-policy', 'no-referrer');
+    c.header('x-frame-options', 'DENY');
+    c.header('content-security-policy', CSP);
     const host = c.req.header('host') ?? '';
     if (options.allowedHosts.length > 0 && !options.allowedHosts.includes(host.toLowerCase())) return fail(c, 403, `host ${JSON.stringify(host)} is not served here`);
     if (options.token !== undefined) {
@@ -102,10 +112,6 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
       if (origin === undefined || origin !== `http://${host}`) return fail(c, 403, 'cross-origin or origin-less writes are refused');
     }
     await next();
-    c.header('x-content-type-options', 'nosniff');
-    c.header('referrer-policy', 'no-referrer');
-    c.header('x-frame-options', 'DENY');
-    c.header('content-security-policy', CSP);
     return undefined;
   };
   app.use('*', guard);

@@ -137,6 +137,19 @@ describe('the dashboard server', () => {
     expect(generated.server.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });
 
+  it('beyond loopback, answers a mangled token cookie or a wrong token with a plain 403 carrying the security headers', async () => {
+    const { server } = await serve({ host: '127.0.0.2', token: 'secret-token-123' });
+    const base = `http://127.0.0.2:${server.port}`;
+    for (const headers of [{ cookie: 'tachikoma_token=%E0%A4%A' }, { cookie: 'other=%zz; tachikoma_token=%' }, {}]) {
+      const response = await fetch(`${base}/api/state`, { headers });
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: string }).error).toContain('token');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
   it('streams history over SSE in batches and resumes after the Last-Event-ID', async () => {
     const { base } = await serve();
     const response = await fetch(`${base}/api/events?after=0`);
