@@ -270,4 +270,21 @@ describe.skipIf(chromiumPath === null)('the dashboard facing odd data', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('beyond loopback, takes the token out of the address bar once its cookie is set, and still works on reload', async () => {
+    // 127.0.0.2 is still this machine, but not the default address: the server asks for a token.
+    const guarded = await startDashboard({ store, host: '127.0.0.2', token: 'tok-in-the-url', port: 0, logPath: (id) => join(folder, `${id}.log`), run: { goal: 'odd', workspace: null, runDirectory: folder, store: 'sqlite', budgets: null } });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+      await page.goto(guarded.url);
+      await page.waitForSelector('[data-ready="true"]');
+      expect(page.url()).not.toContain('tok-in-the-url');
+      await page.reload();
+      await page.waitForSelector('[data-instance-id="instance_1"]');
+      expect(page.url()).not.toContain('tok-in-the-url');
+      await page.close();
+    } finally {
+      await guarded.close();
+    }
+  });
 });
