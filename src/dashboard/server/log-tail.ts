@@ -1,6 +1,8 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
 
 const TAIL_BYTES = 512 * 1024;
+/** A followed line longer than this is cut: a writer that never ends its line must not grow a buffer without end. */
+const MAX_LINE_CHARS = 64 * 1024;
 
 async function readRange(path: string, start: number, end: number): Promise<string> {
   let handle: FileHandle | undefined;
@@ -52,8 +54,8 @@ export function watchLog(path: string, onLines: (lines: string[]) => void, inter
         const text = carry + (await readRange(path, offset, end));
         offset = end;
         const parts = text.split('\n');
-        carry = parts.pop() ?? '';
-        const lines = parts.filter((line) => line !== '');
+        carry = (parts.pop() ?? '').slice(0, MAX_LINE_CHARS + 1); // one more, to know it was cut
+        const lines = parts.filter((line) => line !== '').map((line) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line));
         if (lines.length > 0) onLines(lines);
       }
     } finally {
