@@ -24,6 +24,8 @@ export interface DashboardAppOptions {
 }
 
 const TOKEN_COOKIE = 'tachikoma_token';
+/** Live event data queued for one SSE client that is not reading before it is disconnected. */
+const MAX_UNREAD_SSE_BYTES = 16 * 1024 * 1024;
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Live streams (history and log tails) held at once: each holds a socket and a subscription or a file poll. */
@@ -204,25 +206,37 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('after');
     const after = intParam(lastEventId, model.liveSeq, 0, Number.MAX_SAFE_INTEGER);
     return limitedStream(c, async (stream) => {
-      const write = (events: HistoryEvent[]): void => {
+      const frame = (events: HistoryEvent[]): { event: string; id: string; data: string } | null => {
         const last = events[events.length - 1];
-        if (last === undefined) return;
-        void stream.writeSSE({ event: 'batch', id: String(last.seq), data: JSON.stringify(events) });
+        return last === undefined ? null : { event: 'batch', id: String(last.seq), data: JSON.stringify(events) };
       };
       await stream.writeSSE({ event: 'hello', data: JSON.stringify({ liveSeq: model.liveSeq }), retry: 1000 });
-      // Catch up from the client's last event (a reconnect), then stream live batches.
+      // Catch up from the client's last event (a reconnect), each frame written only once the last one was taken.
       let cursor = after;
       for (;;) {
+        if (stream.aborted) return;
         const page = model.history(cursor, 400);
-        write(page.events);
+        const next = frame(page.events);
+        if (next !== null) await stream.writeSSE(next);
         cursor = page.events[page.events.length - 1]?.seq ?? cursor;
         if (!page.more) break;
       }
+      // Live batches are not awaited (they arrive on the model's clock): a client that stops reading while it
+      // stays connected is cut off once too much waits for it, and its browser reconnects with Last-Event-ID.
+      let waitingBytes = 0;
       const unsubscribe = model.subscribe((events) => {
         const fresh = events.filter((event) => event.seq > cursor);
-        if (fresh.length === 0) return;
+        const next = frame(fresh);
+        if (next === null || stream.aborted) return;
         cursor = fresh[fresh.length - 1]?.seq ?? cursor;
-        write(fresh);
+        if (waitingBytes > MAX_UNREAD_SSE_BYTES) {
+          stream.abort();
+          return;
+        }
+        waitingBytes += next.data.length;
+        void stream.writeSSE(next).finally(() => {
+          waitingBytes -= next.data.length;
+        });
       });
       const keepAlive = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }), 15_000);
       await untilAborted(stream);
