@@ -12,7 +12,7 @@ import * as messages from './postgres-messages.js';
 import { migrate } from './postgres-migrate.js';
 import * as proposals from './postgres-proposals.js';
 import { PostgresPublisher } from './postgres-publisher.js';
-import { stderrReporter } from './postgres-records.js';
+import { stderrReporter } from '../shared/records.js';
 import * as registry from './postgres-registry.js';
 import * as leases from './postgres-role-leases.js';
 import * as tasks from './postgres-tasks.js';

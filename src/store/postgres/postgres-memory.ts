@@ -11,7 +11,7 @@ import { queryWords } from '../memory-query.js';
 import { newId } from '../new-id.js';
 import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, decodeRow, nowIso, reader } from './postgres-context.js';
-import { validateInput } from './postgres-records.js';
+import { validateInput } from '../shared/records.js';
 import { writeTransaction } from './postgres-transaction.js';
 
 interface MemoryRow {

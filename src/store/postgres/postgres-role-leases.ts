@@ -2,7 +2,7 @@ import { idSchema, instanceIdSchema } from '../../protocol/index.js';
 import type { RoleLease } from '../collective-store.js';
 import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, nowIso, reader, requireInstance } from './postgres-context.js';
-import { validateInput } from './postgres-records.js';
+import { validateInput } from '../shared/records.js';
 import { writeTransaction } from './postgres-transaction.js';
 
 interface LeaseRow {

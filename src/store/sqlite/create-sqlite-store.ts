@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'libsql';
-import type { Audience, BadRecordReport, CollectiveStore, FollowQuery, StoreOptions } from '../collective-store.js';
+import type { Audience, CollectiveStore, FollowQuery, StoreOptions } from '../collective-store.js';
 import { followSequence } from '../follow-sequence.js';
+import { stderrReporter } from '../shared/records.js';
 import { StoreError } from '../store-error.js';
 import { ChangeWaker } from './change-waker.js';
 import { migrate } from './migrate.js';
@@ -20,16 +21,6 @@ export interface SqliteStoreOptions extends StoreOptions {
   synchronous?: 'normal' | 'full';
   /** How long a writer waits for another process's write lock before failing, in ms. Default 10000. */
   busyTimeoutMs?: number;
-}
-
-function defaultReporter(): (report: BadRecordReport) => void {
-  const seen = new Set<string>();
-  return (report) => {
-    const key = `${report.table}:${report.key}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    process.stderr.write(`tachikoma: skipped a malformed row in ${report.table} (${report.key}): ${report.issues.join('; ')}\n`);
-  };
 }
 
 function openDatabase(path: string, options: SqliteStoreOptions): Database.Database {
@@ -65,7 +56,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     db,
     clock: options.clock ?? Date.now,
     waker,
-    reportBadRecord: options.onBadRecord ?? defaultReporter(),
+    reportBadRecord: options.onBadRecord ?? stderrReporter(),
     knownInstances: new Set(),
     statements: new Map(),
     historyWritten: false,
