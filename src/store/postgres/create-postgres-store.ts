@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Audience, CollectiveStore, FollowQuery, StoreOptions } from '../collective-store.js';
 import { type ScanResult, followSequence } from '../follow-sequence.js';
+import { sharedStoreMethods } from '../shared/store-methods.js';
 import { StoreError } from '../store-error.js';
 import { NotifyWaker } from './notify-waker.js';
 import { type PostgresPoolOptions, clientConfig, createPool, resolveTarget } from './postgres-connection.js';
@@ -12,7 +13,7 @@ import * as messages from './postgres-messages.js';
 import { migrate } from './postgres-migrate.js';
 import * as proposals from './postgres-proposals.js';
 import { PostgresPublisher } from './postgres-publisher.js';
-import { stderrReporter } from './postgres-records.js';
+import { stderrReporter } from '../shared/records.js';
 import * as registry from './postgres-registry.js';
 import * as leases from './postgres-role-leases.js';
 import * as tasks from './postgres-tasks.js';
@@ -61,7 +62,7 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
   }
 
   /** Runs an operation once the schema is in place, refusing once closed; a synchronous throw becomes a rejection. */
-  async function run<T>(work: () => Promise<T>): Promise<T> {
+  async function run<T>(work: () => T | Promise<T>): Promise<T> {
     if (closed) throw new StoreError('closed', `the store at ${target.location} is closed`);
     await ready();
     return work();
@@ -85,42 +86,8 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
     publish: (message) => run(() => publisher.publish(message)),
     readMessages: (query) => run(async () => (await messages.scanMessages(context, query.audience, query.after, query.limit ?? 1000)).items),
     followMessages: (audience: Audience, query) => follow(query, (after, limit) => messages.scanMessages(context, audience, after, limit)),
-    lastMessageSeq: () => run(() => messages.lastMessageSeq(context)),
-    getCursor: (consumer) => run(() => messages.getCursor(context, consumer)),
-    saveCursor: (consumer, seq) => run(() => messages.saveCursor(context, consumer, seq)),
-    register: (registration) => run(() => registry.register(context, registration)),
-    heartbeat: (instanceId, beat) => run(() => registry.heartbeat(context, instanceId, beat)),
-    getInstance: (instanceId) => run(() => registry.getInstance(context, instanceId)),
-    listInstances: () => run(() => registry.listInstances(context)),
-    findStale: (olderThanMs) => run(() => registry.findStale(context, olderThanMs)),
-    createTask: (task) => run(() => tasks.createTask(context, task)),
-    getTask: (taskId) => run(() => tasks.getTask(context, taskId)),
-    listTasks: (query) => run(() => tasks.listTasks(context, query)),
-    claimTask: (taskId, instanceId, claim) => run(() => tasks.claimTask(context, taskId, instanceId, claim)),
-    claimNext: (instanceId, claim) => run(() => tasks.claimNext(context, instanceId, claim)),
-    renewLease: (taskId, instanceId, claim) => run(() => tasks.renewLease(context, taskId, instanceId, claim)),
-    completeTask: (taskId, instanceId, completion) => run(() => tasks.completeTask(context, taskId, instanceId, completion)),
-    failTask: (taskId, instanceId, reason) => run(() => tasks.failTask(context, taskId, instanceId, reason)),
-    releaseTask: (taskId, instanceId) => run(() => tasks.releaseTask(context, taskId, instanceId)),
-    reofferExpired: () => run(() => tasks.reofferExpired(context)),
-    openProposal: (proposal) => run(() => proposals.openProposal(context, proposal)),
-    getProposal: (proposalId) => run(() => proposals.getProposal(context, proposalId)),
-    listProposals: (query) => run(() => proposals.listProposals(context, query?.state)),
-    castVote: (vote) => run(() => proposals.castVote(context, vote)),
-    listVotes: (proposalId) => run(() => proposals.listVotes(context, proposalId)),
-    tally: (proposalId) => run(() => proposals.tally(context, proposalId)),
-    closeDue: () => run(() => proposals.closeDue(context)),
-    closeProposal: (proposalId, close) => run(() => proposals.closeProposal(context, proposalId, close?.winner)),
-    acquireRoleLease: (name, holder, lease) => run(() => leases.acquireRoleLease(context, name, holder, lease.ttlMs)),
-    releaseRoleLease: (name, holder) => run(() => leases.releaseRoleLease(context, name, holder)),
-    getRoleLease: (name) => run(() => leases.getRoleLease(context, name)),
-    remember: (item) => run(() => memory.remember(context, item)),
-    getMemory: (memoryId) => run(() => memory.getMemory(context, memoryId)),
-    searchMemory: (query, search) => run(() => memory.searchMemory(context, query, search)),
-    listMemory: (list) => run(() => memory.listMemory(context, list)),
-    countMemory: () => run(() => memory.countMemory(context)),
+    ...sharedStoreMethods(context, run, { messages, registry, tasks, proposals, leases, memory, lastHistorySeq }),
     readHistory: (query) => run(async () => (await scanHistory(context, query)).items),
-    lastHistorySeq: () => run(() => lastHistorySeq(context)),
     followHistory: (query) => follow(query, (after, limit) => scanHistory(context, { after, limit })),
     close: () => {
       closing ??= (async () => {

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { BadRecordReport } from '../collective-store.js';
 import { StoreError } from '../store-error.js';
 import type { NotifyWaker } from './notify-waker.js';
-import { decodeRecord } from './postgres-records.js';
+import { decodeRecord } from '../shared/records.js';
 import { type RetryScope, withRetry } from './postgres-retry.js';
 
 /** Something SQL can be sent to: the pool (reads, with retry) or one open transaction. */

@@ -8,10 +8,10 @@ import {
 } from '../../protocol/index.js';
 import type { MemoryHit, MemoryListOptions, MemorySearchOptions } from '../collective-store.js';
 import { queryWords } from '../memory-query.js';
-import { newId } from '../new-id.js';
+import { checkMemoryLimit, newMemoryItem } from '../shared/memory-rules.js';
 import { StoreError } from '../store-error.js';
-import { type PostgresContext, type Queryable, decodeRow, nowIso, reader } from './postgres-context.js';
-import { validateInput } from './postgres-records.js';
+import { type PostgresContext, type Queryable, decodeRow, reader } from './postgres-context.js';
+import { validateInput } from '../shared/records.js';
 import { writeTransaction } from './postgres-transaction.js';
 
 interface MemoryRow {
@@ -19,18 +19,8 @@ interface MemoryRow {
   record: string;
 }
 
-const MAX_LIMIT = 1000;
-
 /** The text search configuration the migrations create: English stemming, no stop words (like FTS5's porter). */
 const TEXT_CONFIG = 'tachikoma_text';
-
-function checkLimit(limit: number | undefined, fallback: number): number {
-  const value = limit ?? fallback;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
-    throw new StoreError('invalid_input', `limit must be an integer from 1 to ${MAX_LIMIT}, got ${value}`);
-  }
-  return value;
-}
 
 /**
  * A to_tsquery expression for free text: each word single-quoted (words are letters, digits and _ only, so no
@@ -51,13 +41,7 @@ async function readMemory(context: PostgresContext, db: Queryable, memoryId: str
 export function remember(context: PostgresContext, input: NewMemoryItem): Promise<MemoryItem> {
   const parsed = validateInput(newMemoryItemSchema, input, 'memory item');
   return writeTransaction(context, async (tx) => {
-    const item: MemoryItem = {
-      ...parsed,
-      id: parsed.id ?? newId('mem', context.clock()),
-      tags: parsed.tags ?? [],
-      sourceIds: parsed.sourceIds ?? [],
-      createdAt: parsed.createdAt ?? nowIso(context),
-    };
+    const item = newMemoryItem(parsed, () => context.clock());
     const inserted = await tx.query(
       `INSERT INTO memory (id, v, kind, importance, created_ms, search, record)
        VALUES ($1, $2, $3, $4, $5, to_tsvector('${TEXT_CONFIG}', $6::text || ' ' || $7::text), $8)
@@ -81,7 +65,7 @@ export async function getMemory(context: PostgresContext, memoryId: string): Pro
 
 /** Full-text search ranked by ts_rank (higher is better); ties go to the older item. */
 export async function searchMemory(context: PostgresContext, query: string, options: MemorySearchOptions = {}): Promise<MemoryHit[]> {
-  const limit = checkLimit(options.limit, 10);
+  const limit = checkMemoryLimit(options.limit, 10);
   const match = tsQuery(query);
   if (match === null) return [];
   const rows = await reader(context).query<MemoryRow & { rank: number }>(
@@ -99,7 +83,7 @@ export async function searchMemory(context: PostgresContext, query: string, opti
 
 /** Memory by recency (newest first) or importance (highest first). */
 export async function listMemory(context: PostgresContext, options: MemoryListOptions): Promise<MemoryItem[]> {
-  const limit = checkLimit(options.limit, 50);
+  const limit = checkMemoryLimit(options.limit, 50);
   const order = options.order === 'importance' ? 'importance DESC, created_ms DESC' : 'created_ms DESC, position DESC';
   const rows = await reader(context).query<MemoryRow>(
     `SELECT id, record FROM memory WHERE ($1::text[] IS NULL OR kind = ANY($1::text[])) ORDER BY ${order} LIMIT $2`,

@@ -11,11 +11,20 @@ import {
   voteSchema,
 } from '../../protocol/index.js';
 import type { Tally } from '../collective-store.js';
-import { newId } from '../new-id.js';
-import { countVotes, countingVotes, decideOutcome, nextStep } from '../proposal-outcome.js';
+import {
+  advanceChange,
+  alreadyVoted,
+  closedByHand,
+  newProposal,
+  newVote,
+  requireClosable,
+  requireFutureDeadline,
+  tallyOf,
+  voteKey,
+} from '../shared/proposal-rules.js';
 import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, decodeRow, nowIso, reader, requireInstance } from './postgres-context.js';
-import { validateInput } from './postgres-records.js';
+import { validateInput } from '../shared/records.js';
 import { type WriteTransaction, writeTransaction } from './postgres-transaction.js';
 
 interface RecordRow {
@@ -46,43 +55,23 @@ async function readVotes(context: PostgresContext, db: Queryable, proposalId: st
     'SELECT voter, round, record FROM votes WHERE proposal_id = $1 ORDER BY round, position',
     [proposalId],
   );
-  return rows.flatMap((row) => decodeRow(context, voteSchema, 'votes', `${proposalId}/${row.voter}/${row.round}`, row.record) ?? []);
+  return rows.flatMap((row) => decodeRow(context, voteSchema, 'votes', voteKey(proposalId, row.voter, row.round), row.record) ?? []);
 }
 
 /** Moves an open proposal along: closes it, or opens a debate round, when its votes or the clock say so. */
 async function advance(context: PostgresContext, tx: WriteTransaction, proposal: Proposal): Promise<Proposal> {
   if (proposal.state !== 'open') return proposal;
   const votes = await readVotes(context, tx, proposal.id);
-  const step = nextStep(proposal, votes, context.clock());
-  if (step === 'wait') return proposal;
-  if (step === 'debate') return writeProposal(tx, { ...proposal, round: proposal.round + 1 }, 'debate_round');
-  const closedBy = step === 'close_quorum' ? 'quorum' : 'deadline';
-  const outcome = decideOutcome(proposal, countingVotes(votes, proposal.round), closedBy, nowIso(context));
-  return writeProposal(tx, { ...proposal, state: 'closed', outcome }, 'closed');
+  const change = advanceChange(proposal, votes, () => context.clock());
+  return change === undefined ? proposal : writeProposal(tx, change.proposal, change.action);
 }
 
 /** Opens a proposal in round 1; a deadline already past → `invalid_input`, a used id → `conflict`. */
 export function openProposal(context: PostgresContext, input: NewProposal): Promise<Proposal> {
   const parsed = validateInput(newProposalSchema, input, 'proposal');
-  if (Date.parse(parsed.deadline) <= context.clock()) {
-    throw new StoreError('invalid_input', `proposal deadline ${parsed.deadline} is already past`);
-  }
+  requireFutureDeadline(parsed, context.clock());
   return writeTransaction(context, async (tx) => {
-    const proposal: Proposal = {
-      id: parsed.id ?? newId('prop', context.clock()),
-      title: parsed.title,
-      detail: parsed.detail ?? '',
-      options: parsed.options,
-      rule: parsed.rule,
-      quorum: parsed.quorum,
-      deadline: parsed.deadline,
-      round: 1,
-      maxRounds: parsed.maxRounds ?? 1,
-      createdBy: parsed.createdBy,
-      createdAt: nowIso(context),
-      state: 'open',
-      outcome: null,
-    };
+    const proposal = newProposal(parsed, () => context.clock());
     const inserted = await tx.query(
       `INSERT INTO proposals (id, v, state, deadline_ms, record) VALUES ($1, $2, 'open', $3, $4) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [proposal.id, PROPOSAL_SCHEMA_VERSION, Date.parse(proposal.deadline), JSON.stringify(proposal)],
@@ -117,23 +106,15 @@ export function castVote(context: PostgresContext, input: NewVote): Promise<Vote
   return writeTransaction(context, async (tx) => {
     await requireInstance(context, tx, parsed.voter, 'voter');
     const proposal = await advance(context, tx, await mustRead(context, tx, parsed.proposalId, true));
-    if (proposal.state !== 'open') throw new StoreError('closed', `proposal ${proposal.id} is closed; no more votes`);
-    const round = parsed.round ?? proposal.round;
-    if (round !== proposal.round) {
-      throw new StoreError('invalid_input', `proposal ${proposal.id} is in round ${proposal.round}, not ${round}`);
-    }
-    if (!proposal.options.includes(parsed.option)) {
-      throw new StoreError('invalid_input', `${JSON.stringify(parsed.option)} is not an option of proposal ${proposal.id}; options: ${proposal.options.join(' | ')}`);
-    }
-    const vote: Vote = { ...parsed, round, castAt: nowIso(context) };
+    const vote = newVote(proposal, parsed, () => nowIso(context));
     const inserted = await tx.query(
       'INSERT INTO votes (proposal_id, voter, round, v, record) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING voter',
-      [vote.proposalId, vote.voter, round, PROPOSAL_SCHEMA_VERSION, JSON.stringify(vote)],
+      [vote.proposalId, vote.voter, vote.round, PROPOSAL_SCHEMA_VERSION, JSON.stringify(vote)],
     );
     if (inserted.length === 0) {
-      throw new StoreError('already_voted', `${vote.voter} already voted on ${vote.proposalId} in round ${round}; one vote per voter per round`);
+      throw alreadyVoted(vote);
     }
-    tx.history('vote', 'cast', `${vote.proposalId}/${vote.voter}/${round}`, vote);
+    tx.history('vote', 'cast', voteKey(vote.proposalId, vote.voter, vote.round), vote);
     await advance(context, tx, proposal);
     return vote;
   });
@@ -148,8 +129,7 @@ export async function listVotes(context: PostgresContext, proposalId: string): P
 export async function tally(context: PostgresContext, proposalId: string): Promise<Tally> {
   const db = reader(context);
   const proposal = await mustRead(context, db, proposalId, false);
-  const votes = countingVotes(await readVotes(context, db, proposal.id), proposal.round);
-  return { proposalId: proposal.id, round: proposal.round, counts: countVotes(proposal.options, votes), votesCast: votes.length };
+  return tallyOf(proposal, await readVotes(context, db, proposal.id));
 }
 
 /** Closes every due open proposal; rows are locked in board order, so two sweepers never deadlock. */
@@ -168,13 +148,7 @@ export function closeDue(context: PostgresContext): Promise<Proposal[]> {
 export function closeProposal(context: PostgresContext, proposalId: string, winner: string | undefined): Promise<Proposal> {
   return writeTransaction(context, async (tx) => {
     const proposal = await mustRead(context, tx, proposalId, true);
-    if (proposal.state !== 'open') throw new StoreError('closed', `proposal ${proposal.id} is already closed`);
-    if (winner !== undefined && !proposal.options.includes(winner)) {
-      throw new StoreError('invalid_input', `${JSON.stringify(winner)} is not an option of proposal ${proposal.id}`);
-    }
-    const votes = countingVotes(await readVotes(context, tx, proposal.id), proposal.round);
-    const decided = decideOutcome(proposal, votes, winner === undefined ? 'manual' : 'tie_break', nowIso(context));
-    const outcome = winner === undefined ? decided : { ...decided, status: 'decided' as const, winner };
-    return writeProposal(tx, { ...proposal, state: 'closed', outcome }, 'closed');
+    requireClosable(proposal, winner);
+    return writeProposal(tx, closedByHand(proposal, await readVotes(context, tx, proposal.id), winner, nowIso(context)), 'closed');
   });
 }

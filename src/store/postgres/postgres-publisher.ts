@@ -3,8 +3,9 @@ import { newId } from '../new-id.js';
 import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, nowIso, pooled, unknownInstance } from './postgres-context.js';
 import { ConcurrentInsert, classifyFailure } from './postgres-errors.js';
-import { MESSAGE_COLUMNS, type MessageRow, decodeMessageRow } from './postgres-messages.js';
-import { validateInput } from './postgres-records.js';
+import { type MessageRow, decodeMessageRow } from '../shared/message-rows.js';
+import { MESSAGE_COLUMNS } from './postgres-messages.js';
+import { validateInput } from '../shared/records.js';
 import { withRetry } from './postgres-retry.js';
 
 interface PendingPublish {

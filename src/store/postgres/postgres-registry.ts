@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import {
   type Heartbeat,
   INSTANCE_SCHEMA_VERSION,
@@ -9,9 +8,10 @@ import {
   instanceRecordSchema,
   instanceRegistrationSchema,
 } from '../../protocol/index.js';
+import { beatAction, beatRecord, compareInstanceIds, registeredRecord, unregisteredHeartbeat } from '../shared/instance-rules.js';
 import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, decodeRow, nowIso, reader } from './postgres-context.js';
-import { validateInput } from './postgres-records.js';
+import { validateInput } from '../shared/records.js';
 import { type WriteTransaction, writeTransaction } from './postgres-transaction.js';
 
 interface InstanceRow {
@@ -32,35 +32,18 @@ async function readInstance(context: PostgresContext, db: Queryable, instanceId:
   return row === undefined ? undefined : decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record);
 }
 
-function registered(context: PostgresContext, registration: ReturnType<typeof instanceRegistrationSchema.parse>, previous: InstanceRecord | undefined): InstanceRecord {
-  const now = nowIso(context);
-  return {
-    id: registration.id,
-    role: registration.role,
-    pid: registration.pid ?? null,
-    host: registration.host ?? hostname(),
-    status: registration.status ?? 'starting',
-    heartbeatAt: now,
-    startedAt: now,
-    currentTask: null,
-    iteration: previous?.iteration ?? 0,
-    lastActivity: previous === undefined ? 'registered' : 're-registered',
-    metadata: { ...(previous?.metadata ?? {}), ...(registration.metadata ?? {}) },
-  };
-}
-
 /** Adds an instance, or re-registers it keeping its iteration count and metadata. */
 export async function register(context: PostgresContext, input: InstanceRegistration): Promise<InstanceRecord> {
   const registration = validateInput(instanceRegistrationSchema, input, 'instance registration');
   const record = await writeTransaction(context, async (tx) => {
-    const fresh = registered(context, registration, undefined);
+    const fresh = registeredRecord(registration, undefined, nowIso(context));
     // Insert first: of two processes registering a new id at once, exactly one sees it as new.
     const inserted = await tx.query(`${INSERT} ON CONFLICT (id) DO NOTHING RETURNING id`, values(fresh));
     if (inserted.length > 0) {
       tx.history('instance', 'registered', fresh.id, fresh);
       return fresh;
     }
-    const next = registered(context, registration, await readInstance(context, tx, registration.id, true));
+    const next = registeredRecord(registration, await readInstance(context, tx, registration.id, true), nowIso(context));
     await tx.query(UPSERT, values(next));
     tx.history('instance', 're-registered', next.id, next);
     return next;
@@ -69,34 +52,13 @@ export async function register(context: PostgresContext, input: InstanceRegistra
   return record;
 }
 
-function changedFields(previous: InstanceRecord, next: InstanceRecord, beat: Heartbeat): boolean {
-  return (
-    next.status !== previous.status ||
-    next.currentTask !== previous.currentTask ||
-    next.iteration !== previous.iteration ||
-    next.lastActivity !== previous.lastActivity ||
-    next.pid !== previous.pid ||
-    beat.metadata !== undefined
-  );
-}
-
 async function applyHeartbeat(context: PostgresContext, tx: WriteTransaction, id: string, beat: ReturnType<typeof heartbeatSchema.parse>): Promise<InstanceRecord> {
   const previous = await readInstance(context, tx, id, true);
-  if (previous === undefined) {
-    throw new StoreError('not_found', `unknown instance ${JSON.stringify(id)}: register it before sending heartbeats`);
-  }
-  const next: InstanceRecord = {
-    ...previous,
-    heartbeatAt: nowIso(context),
-    ...(beat.status === undefined ? {} : { status: beat.status }),
-    ...(beat.currentTask === undefined ? {} : { currentTask: beat.currentTask }),
-    ...(beat.iteration === undefined ? {} : { iteration: beat.iteration }),
-    ...(beat.lastActivity === undefined ? {} : { lastActivity: beat.lastActivity }),
-    ...(beat.pid === undefined ? {} : { pid: beat.pid }),
-    ...(beat.metadata === undefined ? {} : { metadata: { ...previous.metadata, ...beat.metadata } }),
-  };
+  if (previous === undefined) throw unregisteredHeartbeat(id);
+  const next = beatRecord(previous, beat, nowIso(context));
   await tx.query(UPSERT, values(next));
-  if (changedFields(previous, next, beat)) tx.history('instance', next.status !== previous.status ? 'status' : 'updated', id, next);
+  const action = beatAction(previous, next, beat);
+  if (action !== undefined) tx.history('instance', action, id, next);
   return next;
 }
 
@@ -110,11 +72,6 @@ export function heartbeat(context: PostgresContext, instanceId: string, input: H
 /** One instance record, or null. */
 export async function getInstance(context: PostgresContext, instanceId: string): Promise<InstanceRecord | null> {
   return (await readInstance(context, reader(context), validateInput(instanceIdSchema, instanceId, 'instance id'), false)) ?? null;
-}
-
-/** `instance_2` before `instance_10`; other ids alphabetically. */
-function compareInstanceIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 /** Every instance, `instance_2` before `instance_10`. */

@@ -1,23 +1,10 @@
 import { idSchema, instanceIdSchema } from '../../protocol/index.js';
 import type { RoleLease } from '../collective-store.js';
+import { type LeaseRow, acquireOver, checkTtl, toLease } from '../shared/role-lease-rules.js';
 import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, nowIso, reader, requireInstance } from './postgres-context.js';
-import { validateInput } from './postgres-records.js';
+import { validateInput } from '../shared/records.js';
 import { writeTransaction } from './postgres-transaction.js';
-
-interface LeaseRow {
-  name: string;
-  holder: string;
-  term: number;
-  acquired_at: string;
-  expires_ms: number;
-}
-
-const MAX_TTL_MS = 24 * 3600 * 1000;
-
-function toLease(row: LeaseRow): RoleLease {
-  return { name: row.name, holder: row.holder, term: row.term, acquiredAt: row.acquired_at, expiresAt: new Date(row.expires_ms).toISOString() };
-}
 
 async function readRow(db: Queryable, name: string, lock: boolean): Promise<LeaseRow | undefined> {
   const [row] = await db.query<LeaseRow>(`SELECT name, holder, term, acquired_at, expires_ms FROM role_leases WHERE name = $1${lock ? ' FOR UPDATE' : ''}`, [name]);
@@ -28,7 +15,7 @@ async function readRow(db: Queryable, name: string, lock: boolean): Promise<Leas
 export function acquireRoleLease(context: PostgresContext, name: string, holder: string, ttlMs: number): Promise<RoleLease | null> {
   const leaseName = validateInput(idSchema, name, 'lease name');
   const claimer = validateInput(instanceIdSchema, holder, 'lease holder');
-  if (!Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > MAX_TTL_MS) throw new StoreError('invalid_input', `ttlMs must be an integer from 1 to ${MAX_TTL_MS}`);
+  checkTtl(ttlMs);
   return writeTransaction(context, async (tx) => {
     await requireInstance(context, tx, claimer, 'lease holder');
     const now = context.clock();
@@ -43,16 +30,9 @@ export function acquireRoleLease(context: PostgresContext, name: string, holder:
     }
     const row = await readRow(tx, leaseName, true);
     if (row === undefined) throw new StoreError('corrupt', `role lease ${leaseName} vanished while being acquired`);
-    const live = row.expires_ms > now;
-    if (live && row.holder !== claimer) return null;
-    const sameHolder = row.holder === claimer && live;
-    const next: LeaseRow = {
-      name: leaseName,
-      holder: claimer,
-      term: sameHolder ? row.term : row.term + 1,
-      acquired_at: sameHolder ? row.acquired_at : nowIso(context),
-      expires_ms: now + ttlMs,
-    };
+    const acquired = acquireOver(row, leaseName, claimer, now, ttlMs, () => nowIso(context));
+    if (acquired === null) return null;
+    const { next, history } = acquired;
     await tx.query('UPDATE role_leases SET holder = $2, term = $3, acquired_at = $4, expires_ms = $5 WHERE name = $1', [
       next.name,
       next.holder,
@@ -60,7 +40,7 @@ export function acquireRoleLease(context: PostgresContext, name: string, holder:
       next.acquired_at,
       next.expires_ms,
     ]);
-    if (!sameHolder) tx.history('lease', live ? 'taken_over' : 'acquired', leaseName, { ...toLease(next), previous: row.holder });
+    if (history !== undefined) tx.history('lease', history.action, leaseName, history.data);
     return toLease(next);
   });
 }

@@ -8,28 +8,33 @@ import {
   newTaskSchema,
   taskCompletionSchema,
   taskSchema,
-  textSchema,
 } from '../../protocol/index.js';
 import type { ClaimNextOptions, ClaimOptions, TaskQuery } from '../collective-store.js';
-import { newId } from '../new-id.js';
+import {
+  type TaskChange,
+  checkFailureReason,
+  checkLease,
+  claimedTask,
+  completedTask,
+  dependenciesPending,
+  failedTask,
+  matchesQuery,
+  newTask,
+  renewedTask,
+  reopenedTask,
+  requireClaimable,
+  requireOwner,
+  requireReleaser,
+  taskRowValues,
+} from '../shared/task-rules.js';
 import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, decodeRow, nowIso, reader, requireInstance } from './postgres-context.js';
-import { validateInput } from './postgres-records.js';
+import { validateInput } from '../shared/records.js';
 import { type WriteTransaction, writeTransaction } from './postgres-transaction.js';
 
 interface TaskRow {
   id: string;
   record: string;
-}
-
-const MAX_LEASE_MS = 24 * 60 * 60 * 1000;
-
-function checkLease(options: ClaimOptions): number {
-  const { leaseMs } = options;
-  if (!Number.isInteger(leaseMs) || leaseMs < 1 || leaseMs > MAX_LEASE_MS) {
-    throw new StoreError('invalid_input', `leaseMs must be an integer from 1 to ${MAX_LEASE_MS}, got ${leaseMs}`);
-  }
-  return leaseMs;
 }
 
 /** Reads one task; `lock` takes its row lock for the rest of the transaction (so two writers cannot both change it). */
@@ -47,34 +52,10 @@ async function mustLock(context: PostgresContext, tx: WriteTransaction, taskId: 
 async function writeTask(tx: WriteTransaction, task: Task, action: string): Promise<Task> {
   await tx.query(
     `UPDATE tasks SET v = $1, state = $2, owner = $3, lease_ms = $4, required_role = $5, capability = $6, record = $7 WHERE id = $8`,
-    [
-      TASK_SCHEMA_VERSION,
-      task.state,
-      task.owner,
-      task.leaseExpiresAt === null ? null : Date.parse(task.leaseExpiresAt),
-      task.requiredRole,
-      task.capability,
-      JSON.stringify(task),
-      task.id,
-    ],
+    taskRowValues(task),
   );
   tx.history('task', action, task.id, task);
   return task;
-}
-
-function leaseLive(context: PostgresContext, task: Task): boolean {
-  return task.leaseExpiresAt !== null && Date.parse(task.leaseExpiresAt) > context.clock();
-}
-
-/** The owner check every owner-only transition makes: same owner, still claimed, lease not expired. */
-function requireOwner(context: PostgresContext, task: Task, instanceId: string, doing: string): void {
-  if (task.state !== 'claimed' || task.owner !== instanceId) {
-    const holder = task.state === 'claimed' ? `claimed by ${task.owner ?? '?'}` : task.state;
-    throw new StoreError('not_owner', `${instanceId} cannot ${doing} task ${task.id}: it is ${holder}`);
-  }
-  if (!leaseLive(context, task)) {
-    throw new StoreError('lease_expired', `${instanceId} cannot ${doing} task ${task.id}: its lease expired; claim it again`);
-  }
 }
 
 async function dependenciesDone(db: Queryable, task: Task): Promise<boolean> {
@@ -84,45 +65,15 @@ async function dependenciesDone(db: Queryable, task: Task): Promise<boolean> {
 }
 
 function claimed(context: PostgresContext, tx: WriteTransaction, task: Task, instanceId: string, leaseMs: number): Promise<Task> {
-  const now = context.clock();
-  return writeTask(
-    tx,
-    {
-      ...task,
-      state: 'claimed',
-      owner: instanceId,
-      leaseExpiresAt: new Date(now + leaseMs).toISOString(),
-      epoch: task.epoch + 1,
-      attempts: task.attempts + 1,
-      updatedAt: new Date(now).toISOString(),
-    },
-    task.state === 'claimed' ? 'claimed_after_expiry' : 'claimed',
-  );
+  const change: TaskChange = claimedTask(task, instanceId, leaseMs, context.clock());
+  return writeTask(tx, change.task, change.action);
 }
 
 /** Adds an open task at the end of the board; a used id → `conflict`. */
 export function createTask(context: PostgresContext, input: NewTask): Promise<Task> {
   const parsed = validateInput(newTaskSchema, input, 'task');
   return writeTransaction(context, async (tx) => {
-    const now = nowIso(context);
-    const task: Task = {
-      id: parsed.id ?? newId('task', context.clock()),
-      title: parsed.title,
-      detail: parsed.detail ?? '',
-      requiredRole: parsed.requiredRole ?? null,
-      capability: parsed.capability ?? null,
-      dependsOn: parsed.dependsOn ?? [],
-      state: 'open',
-      owner: null,
-      leaseExpiresAt: null,
-      epoch: 0,
-      attempts: 0,
-      result: null,
-      evidence: [],
-      createdBy: parsed.createdBy,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const task = newTask(parsed, nowIso(context), () => context.clock());
     const inserted = await tx.query(
       `INSERT INTO tasks (id, v, state, owner, lease_ms, required_role, capability, depends_on, record)
        VALUES ($1, $2, 'open', NULL, NULL, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -144,7 +95,7 @@ export async function listTasks(context: PostgresContext, query: TaskQuery = {})
   const rows = await reader(context).query<TaskRow>('SELECT id, record FROM tasks ORDER BY position');
   return rows
     .flatMap((row) => decodeRow(context, taskSchema, 'tasks', row.id, row.record) ?? [])
-    .filter((task) => (query.state === undefined || task.state === query.state) && (query.owner === undefined || task.owner === query.owner));
+    .filter((task) => matchesQuery(task, query));
 }
 
 /** Claims one task under its row lock: exactly one of racing claimers wins, the others get `conflict`. */
@@ -155,9 +106,8 @@ export function claimTask(context: PostgresContext, taskId: string, instanceId: 
   return writeTransaction(context, async (tx) => {
     await requireInstance(context, tx, claimer, 'claimer');
     const task = await mustLock(context, tx, id);
-    const available = task.state === 'open' || (task.state === 'claimed' && !leaseLive(context, task));
-    if (!available) throw new StoreError('conflict', `task ${id} is ${task.state}${task.owner === null ? '' : ` by ${task.owner}`}`);
-    if (!(await dependenciesDone(tx, task))) throw new StoreError('conflict', `task ${id} waits on ${task.dependsOn.join(', ')}`);
+    requireClaimable(task, id, context.clock());
+    if (!(await dependenciesDone(tx, task))) throw dependenciesPending(task, id);
     return claimed(context, tx, task, claimer, leaseMs);
   });
 }
@@ -200,9 +150,8 @@ export function renewLease(context: PostgresContext, taskId: string, instanceId:
   const leaseMs = checkLease(options);
   return writeTransaction(context, async (tx) => {
     const task = await mustLock(context, tx, taskId);
-    requireOwner(context, task, instanceId, 'renew');
-    const now = context.clock();
-    return writeTask(tx, { ...task, leaseExpiresAt: new Date(now + leaseMs).toISOString(), updatedAt: new Date(now).toISOString() }, 'renewed');
+    requireOwner(task, instanceId, 'renew', context.clock());
+    return writeTask(tx, renewedTask(task, leaseMs, context.clock()), 'renewed');
   });
 }
 
@@ -211,19 +160,18 @@ export function completeTask(context: PostgresContext, taskId: string, instanceI
   const completion = validateInput(taskCompletionSchema, input, 'task completion');
   return writeTransaction(context, async (tx) => {
     const task = await mustLock(context, tx, taskId);
-    requireOwner(context, task, instanceId, 'complete');
-    const done: Task = { ...task, state: 'done', leaseExpiresAt: null, result: completion.result, evidence: completion.evidence, updatedAt: nowIso(context) };
-    return writeTask(tx, done, 'completed');
+    requireOwner(task, instanceId, 'complete', context.clock());
+    return writeTask(tx, completedTask(task, completion, nowIso(context)), 'completed');
   });
 }
 
 /** Fails a task with a reason; only the owner with a live lease may. */
 export function failTask(context: PostgresContext, taskId: string, instanceId: string, reason: string): Promise<Task> {
-  const why = validateInput(textSchema.refine((value) => value.trim().length > 0, 'a failure needs a reason'), reason, 'failure reason');
+  const why = checkFailureReason(reason);
   return writeTransaction(context, async (tx) => {
     const task = await mustLock(context, tx, taskId);
-    requireOwner(context, task, instanceId, 'fail');
-    return writeTask(tx, { ...task, state: 'failed', leaseExpiresAt: null, result: why, updatedAt: nowIso(context) }, 'failed');
+    requireOwner(task, instanceId, 'fail', context.clock());
+    return writeTask(tx, failedTask(task, why, nowIso(context)), 'failed');
   });
 }
 
@@ -231,10 +179,8 @@ export function failTask(context: PostgresContext, taskId: string, instanceId: s
 export function releaseTask(context: PostgresContext, taskId: string, instanceId: string): Promise<Task> {
   return writeTransaction(context, async (tx) => {
     const task = await mustLock(context, tx, taskId);
-    if (task.state !== 'claimed' || task.owner !== instanceId) {
-      throw new StoreError('not_owner', `${instanceId} cannot release task ${task.id}: it is ${task.state}${task.owner === null ? '' : ` by ${task.owner}`}`);
-    }
-    return writeTask(tx, { ...task, state: 'open', owner: null, leaseExpiresAt: null, updatedAt: nowIso(context) }, 'released');
+    requireReleaser(task, instanceId);
+    return writeTask(tx, reopenedTask(task, nowIso(context)), 'released');
   });
 }
 
@@ -249,7 +195,7 @@ export function reofferExpired(context: PostgresContext): Promise<Task[]> {
     for (const row of rows) {
       const task = decodeRow(context, taskSchema, 'tasks', row.id, row.record);
       if (task === undefined) continue;
-      reoffered.push(await writeTask(tx, { ...task, state: 'open', owner: null, leaseExpiresAt: null, updatedAt: nowIso(context) }, 'lease_expired'));
+      reoffered.push(await writeTask(tx, reopenedTask(task, nowIso(context)), 'lease_expired'));
     }
     return reoffered;
   });

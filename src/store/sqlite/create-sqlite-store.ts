@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'libsql';
-import type { Audience, BadRecordReport, CollectiveStore, FollowQuery, StoreOptions } from '../collective-store.js';
+import type { Audience, CollectiveStore, FollowQuery, StoreOptions } from '../collective-store.js';
 import { followSequence } from '../follow-sequence.js';
+import { stderrReporter } from '../shared/records.js';
+import { sharedStoreMethods } from '../shared/store-methods.js';
 import { StoreError } from '../store-error.js';
 import { ChangeWaker } from './change-waker.js';
 import { migrate } from './migrate.js';
@@ -20,16 +22,6 @@ export interface SqliteStoreOptions extends StoreOptions {
   synchronous?: 'normal' | 'full';
   /** How long a writer waits for another process's write lock before failing, in ms. Default 10000. */
   busyTimeoutMs?: number;
-}
-
-function defaultReporter(): (report: BadRecordReport) => void {
-  const seen = new Set<string>();
-  return (report) => {
-    const key = `${report.table}:${report.key}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    process.stderr.write(`tachikoma: skipped a malformed row in ${report.table} (${report.key}): ${report.issues.join('; ')}\n`);
-  };
 }
 
 function openDatabase(path: string, options: SqliteStoreOptions): Database.Database {
@@ -65,7 +57,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     db,
     clock: options.clock ?? Date.now,
     waker,
-    reportBadRecord: options.onBadRecord ?? defaultReporter(),
+    reportBadRecord: options.onBadRecord ?? stderrReporter(),
     knownInstances: new Set(),
     statements: new Map(),
     historyWritten: false,
@@ -74,7 +66,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   let closed = false;
 
   /** Runs a synchronous operation as a promise, refusing once closed. */
-  function run<T>(work: () => T): Promise<T> {
+  function run<T>(work: () => T | Promise<T>): Promise<T> {
     if (closed) return Promise.reject(new StoreError('closed', `the store at ${absolute} is closed`));
     try {
       return Promise.resolve(work());
@@ -101,42 +93,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     publish: (message) => (closed ? run(() => undefined as never) : publisher.publish(message)),
     readMessages: (query) => run(() => messages.scanMessages(context, query.audience, query.after, query.limit ?? 1000).items),
     followMessages: (audience: Audience, query) => follow(query, (after, limit) => messages.scanMessages(context, audience, after, limit)),
-    lastMessageSeq: () => run(() => messages.lastMessageSeq(context)),
-    getCursor: (consumer) => run(() => messages.getCursor(context, consumer)),
-    saveCursor: (consumer, seq) => run(() => messages.saveCursor(context, consumer, seq)),
-    register: (registration) => run(() => registry.register(context, registration)),
-    heartbeat: (instanceId, beat) => run(() => registry.heartbeat(context, instanceId, beat)),
-    getInstance: (instanceId) => run(() => registry.getInstance(context, instanceId)),
-    listInstances: () => run(() => registry.listInstances(context)),
-    findStale: (olderThanMs) => run(() => registry.findStale(context, olderThanMs)),
-    createTask: (task) => run(() => tasks.createTask(context, task)),
-    getTask: (taskId) => run(() => tasks.getTask(context, taskId)),
-    listTasks: (query) => run(() => tasks.listTasks(context, query)),
-    claimTask: (taskId, instanceId, claim) => run(() => tasks.claimTask(context, taskId, instanceId, claim)),
-    claimNext: (instanceId, claim) => run(() => tasks.claimNext(context, instanceId, claim)),
-    renewLease: (taskId, instanceId, claim) => run(() => tasks.renewLease(context, taskId, instanceId, claim)),
-    completeTask: (taskId, instanceId, completion) => run(() => tasks.completeTask(context, taskId, instanceId, completion)),
-    failTask: (taskId, instanceId, reason) => run(() => tasks.failTask(context, taskId, instanceId, reason)),
-    releaseTask: (taskId, instanceId) => run(() => tasks.releaseTask(context, taskId, instanceId)),
-    reofferExpired: () => run(() => tasks.reofferExpired(context)),
-    openProposal: (proposal) => run(() => proposals.openProposal(context, proposal)),
-    getProposal: (proposalId) => run(() => proposals.getProposal(context, proposalId)),
-    listProposals: (query) => run(() => proposals.listProposals(context, query?.state)),
-    castVote: (vote) => run(() => proposals.castVote(context, vote)),
-    listVotes: (proposalId) => run(() => proposals.listVotes(context, proposalId)),
-    tally: (proposalId) => run(() => proposals.tally(context, proposalId)),
-    closeDue: () => run(() => proposals.closeDue(context)),
-    closeProposal: (proposalId, close) => run(() => proposals.closeProposal(context, proposalId, close?.winner)),
-    acquireRoleLease: (name, holder, lease) => run(() => leases.acquireRoleLease(context, name, holder, lease.ttlMs)),
-    releaseRoleLease: (name, holder) => run(() => leases.releaseRoleLease(context, name, holder)),
-    getRoleLease: (name) => run(() => leases.getRoleLease(context, name)),
-    remember: (item) => run(() => memory.remember(context, item)),
-    getMemory: (memoryId) => run(() => memory.getMemory(context, memoryId)),
-    searchMemory: (query, search) => run(() => memory.searchMemory(context, query, search)),
-    listMemory: (list) => run(() => memory.listMemory(context, list)),
-    countMemory: () => run(() => memory.countMemory(context)),
+    ...sharedStoreMethods(context, run, { messages, registry, tasks, proposals, leases, memory, lastHistorySeq }),
     readHistory: (query) => run(() => scanHistory(context, query).items),
-    lastHistorySeq: () => run(() => lastHistorySeq(context)),
     followHistory: (query) => follow(query, (after, limit) => scanHistory(context, { after, limit })),
     close: () => {
       if (closed) return Promise.resolve();

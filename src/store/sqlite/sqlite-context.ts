@@ -1,7 +1,8 @@
 import type Libsql from 'libsql';
 import type { z } from 'zod';
-import { type HistoryKind, ProtocolError, describeIssues, parseRecord } from '../../protocol/index.js';
+import type { HistoryKind } from '../../protocol/index.js';
 import type { BadRecordReport } from '../collective-store.js';
+import { decodeRecord } from '../shared/records.js';
 import { StoreError } from '../store-error.js';
 import type { ChangeWaker } from './change-waker.js';
 
@@ -54,20 +55,9 @@ export function appendHistory(
   sql(context, 'INSERT INTO history (at, kind, action, entity_id, data) VALUES (?, ?, ?, ?, ?)').run(nowIso(context), kind, action, entityId, data === null ? null : JSON.stringify(data));
 }
 
-/** Parses caller input with its schema; a failure becomes `StoreError('invalid_input')` naming every problem. */
-export function validateInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  try {
-    return parseRecord(schema, value, what);
-  } catch (error) {
-    if (ProtocolError.isInstance(error)) throw new StoreError('invalid_input', error.message, { cause: error });
-    throw error;
-  }
-}
+export { validateInput } from '../shared/records.js';
 
-/**
- * Parses a stored JSON record. A malformed or foreign row is reported with its table and key and skipped
- * (undefined), so one bad row never stops a reader.
- */
+/** Parses a stored JSON record; a malformed or foreign row is reported and skipped (undefined). */
 export function decodeRow<S extends z.ZodType>(
   context: SqliteContext,
   schema: S,
@@ -75,19 +65,7 @@ export function decodeRow<S extends z.ZodType>(
   key: string,
   value: unknown,
 ): z.output<S> | undefined {
-  let parsed: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch (error) {
-      context.reportBadRecord({ table, key, issues: [`not JSON: ${(error as Error).message}`] });
-      return undefined;
-    }
-  }
-  const result = schema.safeParse(parsed);
-  if (result.success) return result.data;
-  context.reportBadRecord({ table, key, issues: describeIssues(result.error) });
-  return undefined;
+  return decodeRecord(context.reportBadRecord, schema, table, key, value);
 }
 
 /** Throws `not_found` unless `instanceId` is registered. */

@@ -8,23 +8,13 @@ import {
 } from '../../protocol/index.js';
 import type { MemoryHit, MemoryListOptions, MemorySearchOptions } from '../collective-store.js';
 import { ftsQuery } from '../memory-query.js';
-import { newId } from '../new-id.js';
+import { checkMemoryLimit, newMemoryItem } from '../shared/memory-rules.js';
 import { StoreError } from '../store-error.js';
-import { type SqliteContext, appendHistory, decodeRow, nowIso, sql, validateInput, writeTransaction } from './sqlite-context.js';
+import { type SqliteContext, appendHistory, decodeRow, sql, validateInput, writeTransaction } from './sqlite-context.js';
 
 interface MemoryRow {
   id: string;
   record: string;
-}
-
-const MAX_LIMIT = 1000;
-
-function checkLimit(limit: number | undefined, fallback: number): number {
-  const value = limit ?? fallback;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
-    throw new StoreError('invalid_input', `limit must be an integer from 1 to ${MAX_LIMIT}, got ${value}`);
-  }
-  return value;
 }
 
 function kindsParameter(kinds: readonly string[] | undefined): string | null {
@@ -39,13 +29,7 @@ function readMemory(context: SqliteContext, memoryId: string): MemoryItem | unde
 export function remember(context: SqliteContext, input: NewMemoryItem): MemoryItem {
   const parsed = validateInput(newMemoryItemSchema, input, 'memory item');
   return writeTransaction(context, () => {
-    const item: MemoryItem = {
-      ...parsed,
-      id: parsed.id ?? newId('mem', context.clock()),
-      tags: parsed.tags ?? [],
-      sourceIds: parsed.sourceIds ?? [],
-      createdAt: parsed.createdAt ?? nowIso(context),
-    };
+    const item = newMemoryItem(parsed, () => context.clock());
     const inserted = sql(
       context,
       `INSERT INTO memory (id, v, kind, importance, created_ms, record) VALUES (?, ?, ?, ?, ?, ?)
@@ -69,7 +53,7 @@ export function getMemory(context: SqliteContext, memoryId: string): MemoryItem 
 }
 
 export function searchMemory(context: SqliteContext, query: string, options: MemorySearchOptions = {}): MemoryHit[] {
-  const limit = checkLimit(options.limit, 10);
+  const limit = checkMemoryLimit(options.limit, 10);
   const match = ftsQuery(query);
   if (match === null) return [];
   const kinds = kindsParameter(options.kinds);
@@ -87,7 +71,7 @@ export function searchMemory(context: SqliteContext, query: string, options: Mem
 }
 
 export function listMemory(context: SqliteContext, options: MemoryListOptions): MemoryItem[] {
-  const limit = checkLimit(options.limit, 50);
+  const limit = checkMemoryLimit(options.limit, 50);
   const kinds = kindsParameter(options.kinds);
   const order = options.order === 'importance' ? 'importance DESC, created_ms DESC' : 'created_ms DESC, rowid DESC';
   const rows = sql(

@@ -2,26 +2,14 @@ import {
   MESSAGE_SCHEMA_VERSION,
   type Message,
   type NewMessage,
-  messageSchema,
   newMessageSchema,
 } from '../../protocol/index.js';
 import type { Audience } from '../collective-store.js';
 import type { ScanResult } from '../follow-sequence.js';
+import { type MessageRow, checkCursor, decodeMessageRow, messagePage } from '../shared/message-rows.js';
 import { newId } from '../new-id.js';
 import { StoreError } from '../store-error.js';
-import { type SqliteContext, appendHistory, decodeRow, nowIso, requireInstance, sql, validateInput } from './sqlite-context.js';
-
-interface MessageRow {
-  seq: number;
-  id: string;
-  v: number;
-  sender: string;
-  recipient: string;
-  type: string;
-  timestamp: string;
-  content: string;
-  metadata: string;
-}
+import { type SqliteContext, appendHistory, nowIso, requireInstance, sql, validateInput } from './sqlite-context.js';
 
 interface PendingPublish {
   message: Omit<Message, 'seq'>;
@@ -134,30 +122,6 @@ export class MessagePublisher {
   }
 }
 
-function decodeMessageRow(context: SqliteContext, row: MessageRow): Message | undefined {
-  let metadata: unknown;
-  try {
-    metadata = JSON.parse(row.metadata);
-  } catch {
-    metadata = row.metadata;
-  }
-  const candidate = {
-    id: row.id,
-    seq: row.seq,
-    from: row.sender,
-    to: row.recipient,
-    type: row.type,
-    timestamp: row.timestamp,
-    content: row.content,
-    metadata,
-  };
-  if (row.v > MESSAGE_SCHEMA_VERSION) {
-    context.reportBadRecord({ table: 'messages', key: `seq ${row.seq}`, issues: [`schema version ${row.v} is newer than this build understands`] });
-    return undefined;
-  }
-  return decodeRow(context, messageSchema, 'messages', `seq ${row.seq}`, candidate);
-}
-
 /** Reads messages for an audience after `after`; bad rows are reported, skipped, and still advance `lastSeq`. */
 export function scanMessages(context: SqliteContext, audience: Audience, after: number, limit: number): ScanResult<Message> {
   let rows: MessageRow[];
@@ -172,13 +136,7 @@ export function scanMessages(context: SqliteContext, audience: Audience, after: 
   } else {
     rows = sql(context, 'SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as MessageRow[];
   }
-  const items: Message[] = [];
-  for (const row of rows) {
-    const message = decodeMessageRow(context, row);
-    if (message !== undefined) items.push(message);
-  }
-  const last = rows.at(-1);
-  return { items, lastSeq: last === undefined ? after : last.seq, full: rows.length >= limit };
+  return messagePage(context, rows, after, limit);
 }
 
 /** The highest message sequence so far. */
@@ -193,8 +151,7 @@ export function getCursor(context: SqliteContext, consumer: string): number {
 }
 
 export function saveCursor(context: SqliteContext, consumer: string, seq: number): void {
-  if (!Number.isSafeInteger(seq) || seq < 0) throw new StoreError('invalid_input', `cursor must be a non-negative integer, got ${seq}`);
-  if (consumer.length === 0 || consumer.length > 200) throw new StoreError('invalid_input', 'cursor name must be 1-200 characters');
+  checkCursor(consumer, seq);
   sql(
     context,
     `INSERT INTO cursors (consumer, seq, updated_at) VALUES (?, ?, ?)

@@ -11,8 +11,17 @@ import {
   voteSchema,
 } from '../../protocol/index.js';
 import type { Tally } from '../collective-store.js';
-import { newId } from '../new-id.js';
-import { countVotes, countingVotes, decideOutcome, nextStep } from '../proposal-outcome.js';
+import {
+  advanceChange,
+  alreadyVoted,
+  closedByHand,
+  newProposal,
+  newVote,
+  requireClosable,
+  requireFutureDeadline,
+  tallyOf,
+  voteKey,
+} from '../shared/proposal-rules.js';
 import { StoreError } from '../store-error.js';
 import {
   type SqliteContext,
@@ -56,42 +65,22 @@ function readVotes(context: SqliteContext, proposalId: string): Vote[] {
   const rows = sql(context, 'SELECT voter, round, record FROM votes WHERE proposal_id = ? ORDER BY round, rowid').all(
     proposalId,
   ) as Array<{ voter: string; round: number; record: string }>;
-  return rows.flatMap((row) => decodeRow(context, voteSchema, 'votes', `${proposalId}/${row.voter}/${row.round}`, row.record) ?? []);
+  return rows.flatMap((row) => decodeRow(context, voteSchema, 'votes', voteKey(proposalId, row.voter, row.round), row.record) ?? []);
 }
 
 /** Moves an open proposal along: closes it, or opens a debate round, when its votes or the clock say so. */
 function advance(context: SqliteContext, proposal: Proposal): Proposal {
   if (proposal.state !== 'open') return proposal;
   const votes = readVotes(context, proposal.id);
-  const step = nextStep(proposal, votes, context.clock());
-  if (step === 'wait') return proposal;
-  if (step === 'debate') return writeProposal(context, { ...proposal, round: proposal.round + 1 }, 'debate_round');
-  const closedBy = step === 'close_quorum' ? 'quorum' : 'deadline';
-  const outcome = decideOutcome(proposal, countingVotes(votes, proposal.round), closedBy, nowIso(context));
-  return writeProposal(context, { ...proposal, state: 'closed', outcome }, 'closed');
+  const change = advanceChange(proposal, votes, () => context.clock());
+  return change === undefined ? proposal : writeProposal(context, change.proposal, change.action);
 }
 
 export function openProposal(context: SqliteContext, input: NewProposal): Proposal {
   const parsed = validateInput(newProposalSchema, input, 'proposal');
-  if (Date.parse(parsed.deadline) <= context.clock()) {
-    throw new StoreError('invalid_input', `proposal deadline ${parsed.deadline} is already past`);
-  }
+  requireFutureDeadline(parsed, context.clock());
   return writeTransaction(context, () => {
-    const proposal: Proposal = {
-      id: parsed.id ?? newId('prop', context.clock()),
-      title: parsed.title,
-      detail: parsed.detail ?? '',
-      options: parsed.options,
-      rule: parsed.rule,
-      quorum: parsed.quorum,
-      deadline: parsed.deadline,
-      round: 1,
-      maxRounds: parsed.maxRounds ?? 1,
-      createdBy: parsed.createdBy,
-      createdAt: nowIso(context),
-      state: 'open',
-      outcome: null,
-    };
+    const proposal = newProposal(parsed, () => context.clock());
     const position = (sql(context, 'SELECT COALESCE(MAX(position), 0) + 1 AS next FROM proposals').get() as { next: number }).next;
     const inserted = sql(
       context,
@@ -117,23 +106,15 @@ export function castVote(context: SqliteContext, input: NewVote): Vote {
   return writeTransaction(context, () => {
     requireInstance(context, parsed.voter, 'voter');
     const proposal = advance(context, mustRead(context, parsed.proposalId));
-    if (proposal.state !== 'open') throw new StoreError('closed', `proposal ${proposal.id} is closed; no more votes`);
-    const round = parsed.round ?? proposal.round;
-    if (round !== proposal.round) {
-      throw new StoreError('invalid_input', `proposal ${proposal.id} is in round ${proposal.round}, not ${round}`);
-    }
-    if (!proposal.options.includes(parsed.option)) {
-      throw new StoreError('invalid_input', `${JSON.stringify(parsed.option)} is not an option of proposal ${proposal.id}; options: ${proposal.options.join(' | ')}`);
-    }
-    const vote: Vote = { ...parsed, round, castAt: nowIso(context) };
+    const vote = newVote(proposal, parsed, () => nowIso(context));
     const inserted = sql(
       context,
       'INSERT INTO votes (proposal_id, voter, round, v, record) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ).run(vote.proposalId, vote.voter, round, PROPOSAL_SCHEMA_VERSION, JSON.stringify(vote));
+    ).run(vote.proposalId, vote.voter, vote.round, PROPOSAL_SCHEMA_VERSION, JSON.stringify(vote));
     if (inserted.changes === 0) {
-      throw new StoreError('already_voted', `${vote.voter} already voted on ${vote.proposalId} in round ${round}; one vote per voter per round`);
+      throw alreadyVoted(vote);
     }
-    appendHistory(context, 'vote', 'cast', `${vote.proposalId}/${vote.voter}/${round}`, vote);
+    appendHistory(context, 'vote', 'cast', voteKey(vote.proposalId, vote.voter, vote.round), vote);
     advance(context, proposal);
     return vote;
   });
@@ -145,8 +126,7 @@ export function listVotes(context: SqliteContext, proposalId: string): Vote[] {
 
 export function tally(context: SqliteContext, proposalId: string): Tally {
   const proposal = mustRead(context, proposalId);
-  const votes = countingVotes(readVotes(context, proposal.id), proposal.round);
-  return { proposalId: proposal.id, round: proposal.round, counts: countVotes(proposal.options, votes), votesCast: votes.length };
+  return tallyOf(proposal, readVotes(context, proposal.id));
 }
 
 export function closeDue(context: SqliteContext): Proposal[] {
@@ -160,13 +140,7 @@ export function closeDue(context: SqliteContext): Proposal[] {
 export function closeProposal(context: SqliteContext, proposalId: string, winner: string | undefined): Proposal {
   return writeTransaction(context, () => {
     const proposal = mustRead(context, proposalId);
-    if (proposal.state !== 'open') throw new StoreError('closed', `proposal ${proposal.id} is already closed`);
-    if (winner !== undefined && !proposal.options.includes(winner)) {
-      throw new StoreError('invalid_input', `${JSON.stringify(winner)} is not an option of proposal ${proposal.id}`);
-    }
-    const votes = countingVotes(readVotes(context, proposal.id), proposal.round);
-    const decided = decideOutcome(proposal, votes, winner === undefined ? 'manual' : 'tie_break', nowIso(context));
-    const outcome = winner === undefined ? decided : { ...decided, status: 'decided' as const, winner };
-    return writeProposal(context, { ...proposal, state: 'closed', outcome }, 'closed');
+    requireClosable(proposal, winner);
+    return writeProposal(context, closedByHand(proposal, readVotes(context, proposal.id), winner, nowIso(context)), 'closed');
   });
 }

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import {
   type Heartbeat,
   INSTANCE_SCHEMA_VERSION,
@@ -9,7 +8,7 @@ import {
   instanceRecordSchema,
   instanceRegistrationSchema,
 } from '../../protocol/index.js';
-import { StoreError } from '../store-error.js';
+import { beatAction, beatRecord, compareInstanceIds, registeredRecord, unregisteredHeartbeat } from '../shared/instance-rules.js';
 import { type SqliteContext, appendHistory, decodeRow, nowIso, sql, validateInput, writeTransaction } from './sqlite-context.js';
 
 interface InstanceRow {
@@ -35,20 +34,7 @@ export function register(context: SqliteContext, input: InstanceRegistration): I
   const registration = validateInput(instanceRegistrationSchema, input, 'instance registration');
   const record = writeTransaction(context, () => {
     const previous = readInstance(context, registration.id);
-    const now = nowIso(context);
-    const next: InstanceRecord = {
-      id: registration.id,
-      role: registration.role,
-      pid: registration.pid ?? null,
-      host: registration.host ?? hostname(),
-      status: registration.status ?? 'starting',
-      heartbeatAt: now,
-      startedAt: now,
-      currentTask: null,
-      iteration: previous?.iteration ?? 0,
-      lastActivity: previous === undefined ? 'registered' : 're-registered',
-      metadata: { ...(previous?.metadata ?? {}), ...(registration.metadata ?? {}) },
-    };
+    const next = registeredRecord(registration, previous, nowIso(context));
     storeInstance(context, next);
     appendHistory(context, 'instance', previous === undefined ? 'registered' : 're-registered', next.id, next);
     return next;
@@ -69,7 +55,7 @@ function touch(context: SqliteContext, id: string): InstanceRecord {
     `UPDATE instances SET heartbeat_ms = ?, record = json_set(record, '$.heartbeatAt', ?) WHERE id = ? RETURNING id, record`,
   ).get(now, new Date(now).toISOString(), id) as InstanceRow | undefined;
   const record = row === undefined ? undefined : decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record);
-  if (record === undefined) throw new StoreError('not_found', `unknown instance ${JSON.stringify(id)}: register it before sending heartbeats`);
+  if (record === undefined) throw unregisteredHeartbeat(id);
   return record;
 }
 
@@ -80,28 +66,11 @@ export function heartbeat(context: SqliteContext, instanceId: string, input: Hea
   if (Object.values(beat).every((value) => value === undefined)) return touch(context, id);
   return writeTransaction(context, () => {
     const previous = readInstance(context, id);
-    if (previous === undefined) {
-      throw new StoreError('not_found', `unknown instance ${JSON.stringify(id)}: register it before sending heartbeats`);
-    }
-    const next: InstanceRecord = {
-      ...previous,
-      heartbeatAt: nowIso(context),
-      ...(beat.status === undefined ? {} : { status: beat.status }),
-      ...(beat.currentTask === undefined ? {} : { currentTask: beat.currentTask }),
-      ...(beat.iteration === undefined ? {} : { iteration: beat.iteration }),
-      ...(beat.lastActivity === undefined ? {} : { lastActivity: beat.lastActivity }),
-      ...(beat.pid === undefined ? {} : { pid: beat.pid }),
-      ...(beat.metadata === undefined ? {} : { metadata: { ...previous.metadata, ...beat.metadata } }),
-    };
+    if (previous === undefined) throw unregisteredHeartbeat(id);
+    const next = beatRecord(previous, beat, nowIso(context));
     storeInstance(context, next);
-    const changed =
-      next.status !== previous.status ||
-      next.currentTask !== previous.currentTask ||
-      next.iteration !== previous.iteration ||
-      next.lastActivity !== previous.lastActivity ||
-      next.pid !== previous.pid ||
-      beat.metadata !== undefined;
-    if (changed) appendHistory(context, 'instance', next.status !== previous.status ? 'status' : 'updated', id, next);
+    const action = beatAction(previous, next, beat);
+    if (action !== undefined) appendHistory(context, 'instance', action, id, next);
     return next;
   });
 }
@@ -123,9 +92,4 @@ export function findStale(context: SqliteContext, olderThanMs: number): Instance
     `SELECT id, record FROM instances WHERE heartbeat_ms < ? AND status NOT IN ('stopped', 'crashed')`,
   ).all(limit) as InstanceRow[];
   return rows.flatMap((row) => decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record) ?? []);
-}
-
-/** `instance_2` before `instance_10`; other ids alphabetically. */
-export function compareInstanceIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }

@@ -8,10 +8,25 @@ import {
   newTaskSchema,
   taskCompletionSchema,
   taskSchema,
-  textSchema,
 } from '../../protocol/index.js';
 import type { ClaimNextOptions, ClaimOptions, TaskQuery } from '../collective-store.js';
-import { newId } from '../new-id.js';
+import {
+  type TaskChange,
+  checkFailureReason,
+  checkLease,
+  claimedTask,
+  completedTask,
+  dependenciesPending,
+  failedTask,
+  matchesQuery,
+  newTask,
+  renewedTask,
+  reopenedTask,
+  requireClaimable,
+  requireOwner,
+  requireReleaser,
+  taskRowValues,
+} from '../shared/task-rules.js';
 import { StoreError } from '../store-error.js';
 import {
   type SqliteContext,
@@ -29,16 +44,6 @@ interface TaskRow {
   record: string;
 }
 
-const MAX_LEASE_MS = 24 * 60 * 60 * 1000;
-
-function checkLease(options: ClaimOptions): number {
-  const { leaseMs } = options;
-  if (!Number.isInteger(leaseMs) || leaseMs < 1 || leaseMs > MAX_LEASE_MS) {
-    throw new StoreError('invalid_input', `leaseMs must be an integer from 1 to ${MAX_LEASE_MS}, got ${leaseMs}`);
-  }
-  return leaseMs;
-}
-
 function readTask(context: SqliteContext, taskId: string): Task | undefined {
   const row = sql(context, 'SELECT id, record FROM tasks WHERE id = ?').get(taskId) as TaskRow | undefined;
   return row === undefined ? undefined : decodeRow(context, taskSchema, 'tasks', row.id, row.record);
@@ -49,16 +54,7 @@ function writeTask(context: SqliteContext, task: Task, action: string): Task {
     context,
     `UPDATE tasks SET v = ?, state = ?, owner = ?, lease_ms = ?, required_role = ?, capability = ?, record = ?
      WHERE id = ?`,
-  ).run(
-    TASK_SCHEMA_VERSION,
-    task.state,
-    task.owner,
-    task.leaseExpiresAt === null ? null : Date.parse(task.leaseExpiresAt),
-    task.requiredRole,
-    task.capability,
-    JSON.stringify(task),
-    task.id,
-  );
+  ).run(...taskRowValues(task));
   appendHistory(context, 'task', action, task.id, task);
   return task;
 }
@@ -69,65 +65,19 @@ function mustRead(context: SqliteContext, taskId: string): Task {
   return task;
 }
 
-function leaseLive(context: SqliteContext, task: Task): boolean {
-  return task.leaseExpiresAt !== null && Date.parse(task.leaseExpiresAt) > context.clock();
-}
-
-/** The owner check every owner-only transition makes: same owner, still claimed, lease not expired. */
-function requireOwner(context: SqliteContext, task: Task, instanceId: string, doing: string): void {
-  if (task.state !== 'claimed' || task.owner !== instanceId) {
-    const holder = task.state === 'claimed' ? `claimed by ${task.owner ?? '?'}` : task.state;
-    throw new StoreError('not_owner', `${instanceId} cannot ${doing} task ${task.id}: it is ${holder}`);
-  }
-  if (!leaseLive(context, task)) {
-    throw new StoreError('lease_expired', `${instanceId} cannot ${doing} task ${task.id}: its lease expired; claim it again`);
-  }
-}
-
 function dependenciesDone(context: SqliteContext, task: Task): boolean {
   return task.dependsOn.every((dependency) => readTask(context, dependency)?.state === 'done');
 }
 
 function claimed(context: SqliteContext, task: Task, instanceId: string, leaseMs: number): Task {
-  const now = context.clock();
-  const takeover = task.state === 'claimed';
-  return writeTask(
-    context,
-    {
-      ...task,
-      state: 'claimed',
-      owner: instanceId,
-      leaseExpiresAt: new Date(now + leaseMs).toISOString(),
-      epoch: task.epoch + 1,
-      attempts: task.attempts + 1,
-      updatedAt: new Date(now).toISOString(),
-    },
-    takeover ? 'claimed_after_expiry' : 'claimed',
-  );
+  const change: TaskChange = claimedTask(task, instanceId, leaseMs, context.clock());
+  return writeTask(context, change.task, change.action);
 }
 
 export function createTask(context: SqliteContext, input: NewTask): Task {
   const parsed = validateInput(newTaskSchema, input, 'task');
   return writeTransaction(context, () => {
-    const now = nowIso(context);
-    const task: Task = {
-      id: parsed.id ?? newId('task', context.clock()),
-      title: parsed.title,
-      detail: parsed.detail ?? '',
-      requiredRole: parsed.requiredRole ?? null,
-      capability: parsed.capability ?? null,
-      dependsOn: parsed.dependsOn ?? [],
-      state: 'open',
-      owner: null,
-      leaseExpiresAt: null,
-      epoch: 0,
-      attempts: 0,
-      result: null,
-      evidence: [],
-      createdBy: parsed.createdBy,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const task = newTask(parsed, nowIso(context), () => context.clock());
     const position = (sql(context, 'SELECT COALESCE(MAX(position), 0) + 1 AS next FROM tasks').get() as { next: number }).next;
     const inserted = sql(
       context,
@@ -148,7 +98,7 @@ export function listTasks(context: SqliteContext, query: TaskQuery = {}): Task[]
   const rows = sql(context, 'SELECT id, record FROM tasks ORDER BY position').all() as TaskRow[];
   return rows
     .flatMap((row) => decodeRow(context, taskSchema, 'tasks', row.id, row.record) ?? [])
-    .filter((task) => (query.state === undefined || task.state === query.state) && (query.owner === undefined || task.owner === query.owner));
+    .filter((task) => matchesQuery(task, query));
 }
 
 export function claimTask(context: SqliteContext, taskId: string, instanceId: string, options: ClaimOptions): Task {
@@ -158,9 +108,8 @@ export function claimTask(context: SqliteContext, taskId: string, instanceId: st
   return writeTransaction(context, () => {
     requireInstance(context, claimer, 'claimer');
     const task = mustRead(context, id);
-    const available = task.state === 'open' || (task.state === 'claimed' && !leaseLive(context, task));
-    if (!available) throw new StoreError('conflict', `task ${id} is ${task.state}${task.owner === null ? '' : ` by ${task.owner}`}`);
-    if (!dependenciesDone(context, task)) throw new StoreError('conflict', `task ${id} waits on ${task.dependsOn.join(', ')}`);
+    requireClaimable(task, id, context.clock());
+    if (!dependenciesDone(context, task)) throw dependenciesPending(task, id);
     return claimed(context, task, claimer, leaseMs);
   });
 }
@@ -200,9 +149,8 @@ export function renewLease(context: SqliteContext, taskId: string, instanceId: s
   const leaseMs = checkLease(options);
   return writeTransaction(context, () => {
     const task = mustRead(context, validateInput(idSchema, taskId, 'task id'));
-    requireOwner(context, task, instanceId, 'renew');
-    const now = context.clock();
-    return writeTask(context, { ...task, leaseExpiresAt: new Date(now + leaseMs).toISOString(), updatedAt: new Date(now).toISOString() }, 'renewed');
+    requireOwner(task, instanceId, 'renew', context.clock());
+    return writeTask(context, renewedTask(task, leaseMs, context.clock()), 'renewed');
   });
 }
 
@@ -210,31 +158,25 @@ export function completeTask(context: SqliteContext, taskId: string, instanceId:
   const completion = validateInput(taskCompletionSchema, input, 'task completion');
   return writeTransaction(context, () => {
     const task = mustRead(context, validateInput(idSchema, taskId, 'task id'));
-    requireOwner(context, task, instanceId, 'complete');
-    return writeTask(
-      context,
-      { ...task, state: 'done', leaseExpiresAt: null, result: completion.result, evidence: completion.evidence, updatedAt: nowIso(context) },
-      'completed',
-    );
+    requireOwner(task, instanceId, 'complete', context.clock());
+    return writeTask(context, completedTask(task, completion, nowIso(context)), 'completed');
   });
 }
 
 export function failTask(context: SqliteContext, taskId: string, instanceId: string, reason: string): Task {
-  const why = validateInput(textSchema.refine((value) => value.trim().length > 0, 'a failure needs a reason'), reason, 'failure reason');
+  const why = checkFailureReason(reason);
   return writeTransaction(context, () => {
     const task = mustRead(context, validateInput(idSchema, taskId, 'task id'));
-    requireOwner(context, task, instanceId, 'fail');
-    return writeTask(context, { ...task, state: 'failed', leaseExpiresAt: null, result: why, updatedAt: nowIso(context) }, 'failed');
+    requireOwner(task, instanceId, 'fail', context.clock());
+    return writeTask(context, failedTask(task, why, nowIso(context)), 'failed');
   });
 }
 
 export function releaseTask(context: SqliteContext, taskId: string, instanceId: string): Task {
   return writeTransaction(context, () => {
     const task = mustRead(context, validateInput(idSchema, taskId, 'task id'));
-    if (task.state !== 'claimed' || task.owner !== instanceId) {
-      throw new StoreError('not_owner', `${instanceId} cannot release task ${task.id}: it is ${task.state}${task.owner === null ? '' : ` by ${task.owner}`}`);
-    }
-    return writeTask(context, { ...task, state: 'open', owner: null, leaseExpiresAt: null, updatedAt: nowIso(context) }, 'released');
+    requireReleaser(task, instanceId);
+    return writeTask(context, reopenedTask(task, nowIso(context)), 'released');
   });
 }
 
@@ -246,7 +188,7 @@ export function reofferExpired(context: SqliteContext): Task[] {
     return rows.flatMap((row) => {
       const task = decodeRow(context, taskSchema, 'tasks', row.id, row.record);
       if (task === undefined) return [];
-      return [writeTask(context, { ...task, state: 'open', owner: null, leaseExpiresAt: null, updatedAt: nowIso(context) }, 'lease_expired')];
+      return [writeTask(context, reopenedTask(task, nowIso(context)), 'lease_expired')];
     });
   });
 }

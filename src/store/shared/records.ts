@@ -39,16 +39,6 @@ export function decodeRecord<S extends z.ZodType>(
   return undefined;
 }
 
-/** Parses JSON text into `unknown` (for a schema to check next); undefined when it is not JSON. */
-export function parseJsonText(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The default bad-row reporter: one line on stderr per distinct row. */
 export function stderrReporter(): (report: BadRecordReport) => void {
   const seen = new Set<string>();
