@@ -17,11 +17,16 @@ export class ChangeWaker {
   private readonly bellName: string;
   private bellFd: number | undefined;
 
+  private readonly bellPath: string;
+
+  /** `bell` names the bell file (`<db>-bell`, or `<db>-bell-messages` for the one only message commits ring). */
   constructor(
     private readonly databasePath: string,
     private readonly pollIntervalMs: number,
+    bell = 'bell',
   ) {
-    this.bellName = `${basename(databasePath)}-bell`;
+    this.bellName = `${basename(databasePath)}-${bell}`;
+    this.bellPath = `${databasePath}-${bell}`;
   }
 
   /** Tells every process watching this store that something they follow changed (and wakes local waiters). */
@@ -85,7 +90,7 @@ export class ChangeWaker {
   }
 
   private openBell(): number {
-    return openSync(`${this.databasePath}-bell`, constants.O_RDWR | constants.O_CREAT);
+    return openSync(this.bellPath, constants.O_RDWR | constants.O_CREAT);
   }
 
   private ensureWatcher(): void {
@@ -101,7 +106,7 @@ export class ChangeWaker {
           ? watch(dirname(this.databasePath), { persistent: false }, (_event, filename) => {
               if (filename === null || filename.toString() === this.bellName) this.notify();
             })
-          : watch(`${this.databasePath}-bell`, { persistent: false }, (event) => {
+          : watch(this.bellPath, { persistent: false }, (event) => {
               if (event === 'rename') this.forgetBell();
               this.notify();
             });

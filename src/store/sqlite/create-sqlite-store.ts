@@ -53,10 +53,14 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     throw error;
   }
   const waker = new ChangeWaker(absolute, options.pollIntervalMs ?? 1000);
+  // Inbox followers (every instance) need only message commits: registrations, heartbeats with news, task and
+  // vote changes ring the other bell, so 16 starting instances do not wake each other for nothing.
+  const messageWaker = new ChangeWaker(absolute, options.pollIntervalMs ?? 1000, 'bell-messages');
   const context: SqliteContext = {
     db,
     clock: options.clock ?? Date.now,
     waker,
+    messageWaker,
     reportBadRecord: options.onBadRecord ?? stderrReporter(),
     knownInstances: new Set(),
     statements: new Map(),
@@ -75,14 +79,14 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     }
   }
 
-  function follow<T>(query: FollowQuery, scan: (after: number, limit: number) => { items: T[]; lastSeq: number; full: boolean }): AsyncIterable<T> {
+  function follow<T>(query: FollowQuery, bell: ChangeWaker, scan: (after: number, limit: number) => { items: T[]; lastSeq: number; full: boolean }): AsyncIterable<T> {
     return followSequence({
       after: query.after,
       batchSize: query.batchSize ?? 256,
       signal: query.signal,
       scan: (after, limit) => run(() => scan(after, limit)),
-      generation: () => waker.generation(),
-      wait: (since, signal) => waker.wait(since, signal),
+      generation: () => bell.generation(),
+      wait: (since, signal) => bell.wait(since, signal),
       isClosed: () => closed,
     });
   }
@@ -92,15 +96,16 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     location: absolute,
     publish: (message) => (closed ? run(() => undefined as never) : publisher.publish(message)),
     readMessages: (query) => run(() => messages.scanMessages(context, query.audience, query.after, query.limit ?? 1000).items),
-    followMessages: (audience: Audience, query) => follow(query, (after, limit) => messages.scanMessages(context, audience, after, limit)),
+    followMessages: (audience: Audience, query) => follow(query, messageWaker, (after, limit) => messages.scanMessages(context, audience, after, limit)),
     ...sharedStoreMethods(context, run, { messages, registry, tasks, proposals, leases, memory, lastHistorySeq }),
     readHistory: (query) => run(() => scanHistory(context, query).items),
-    followHistory: (query) => follow(query, (after, limit) => scanHistory(context, { after, limit })),
+    followHistory: (query) => follow(query, waker, (after, limit) => scanHistory(context, { after, limit })),
     close: () => {
       if (closed) return Promise.resolve();
       publisher.flush();
       closed = true;
       waker.close();
+      messageWaker.close();
       db.close();
       return Promise.resolve();
     },

@@ -11,6 +11,8 @@ export interface SqliteContext {
   readonly db: Libsql.Database;
   readonly clock: () => number;
   readonly waker: ChangeWaker;
+  /** Rung only when messages are committed: inbox followers wait on it, so other changes do not wake them. */
+  readonly messageWaker: ChangeWaker;
   readonly reportBadRecord: (report: BadRecordReport) => void;
   /** Instance ids known to be registered (a cache; misses are checked against the table). */
   readonly knownInstances: Set<string>;

@@ -114,6 +114,7 @@ export class MessagePublisher {
       return;
     }
     this.context.waker.ring();
+    this.context.messageWaker.ring();
     batch.forEach((pending, index) => {
       const outcome = outcomes[index];
       if (outcome !== undefined && 'message' in outcome) pending.resolve(outcome.message);
