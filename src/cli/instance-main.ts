@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ProtocolError } from '../protocol/index.js';
-import { StoreError } from '../store/index.js';
 import { CliError } from './cli-error.js';
+import { reportKnownFailure } from './report-failure.js';
 import { type InstanceFlags, instanceCommand } from './commands/instance-command.js';
 
 /** The flags of `tachikoma instance`, by their names on the command line. */
@@ -48,14 +47,8 @@ export async function instanceMain(argv: readonly string[]): Promise<number> {
   try {
     return await instanceCommand(parseInstanceFlags(argv));
   } catch (error) {
-    if (CliError.isInstance(error)) {
-      process.stderr.write(`tachikoma: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (StoreError.isInstance(error) || ProtocolError.isInstance(error)) {
-      process.stderr.write(`tachikoma: ${error.message}\n`);
-      return 1;
-    }
+    const code = reportKnownFailure(error);
+    if (code !== undefined) return code;
     throw error;
   }
 }

@@ -1,8 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BRAIN_KINDS } from '../brain/create-brain.js';
-import { ProtocolError } from '../protocol/index.js';
-import { StoreError } from '../store/index.js';
-import { CliError } from './cli-error.js';
+import { reportKnownFailure } from './report-failure.js';
 
 const runDirOption = (): Option => new Option('--run-dir <dir>', 'run directory (default: .tachikoma in the current folder)');
 const jsonOption = (): Option => new Option('--json', 'print JSON instead of text');
@@ -189,14 +187,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (CliError.isInstance(error)) {
-      process.stderr.write(`tachikoma: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (StoreError.isInstance(error) || ProtocolError.isInstance(error)) {
-      process.stderr.write(`tachikoma: ${error.message}\n`);
-      return 1;
-    }
+    const code = reportKnownFailure(error);
+    if (code !== undefined) return code;
     throw error;
   }
 }
