@@ -104,6 +104,10 @@ describe('orchestrator with real instance processes', () => {
     const before = await waitFor('3 live instances', async () => ((await livePids(store)).size === 3 ? livePids(store) : undefined));
     const first = await send(runDirectory, 'instance_2', 'before the crash');
     await waitFor('first handled', () => handledIds(runDirectory, 'instance_2').includes(first));
+    // …and checkpointed: the turn is recorded before the cursor moves (a crash in between re-handles the batch
+    // rather than losing it), so the kill waits for the cursor to pass it.
+    const firstSeq = (await store.readMessages({ audience: { instance: 'instance_2' }, after: 0 })).find((message) => message.id === first)?.seq ?? Infinity;
+    await waitFor('first checkpointed', async () => (await store.getCursor('inbox:instance_2')) >= firstSeq);
     const oldPid = before.get('instance_2') ?? 0;
     const killedAt = Date.now();
     process.kill(oldPid, 'SIGKILL');
