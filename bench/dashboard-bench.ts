@@ -18,22 +18,13 @@ import type { Browser, Page } from 'playwright-core';
 import { type DashboardServer, startDashboard } from '../src/dashboard/server/serve-dashboard.js';
 import { type CollectiveStore, createSqliteStore } from '../src/store/index.js';
 import { findChromium, launchChromium } from '../src/testing/chromium.js';
+import { percentile, round } from './store/stats.js';
 
 const WRITER = join(import.meta.dirname, 'dashboard', 'writer-process.js');
 const children = new Set<ChildProcess>();
 
 function note(text: string): void {
   process.stderr.write(`${text}\n`);
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-function round(value: number, digits = 1): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }
 
 /** Runs the writer process; resolves with the JSON lines it printed. */
@@ -134,8 +125,7 @@ async function measureLive(page: Page, dbPath: string, quick: boolean): Promise<
     if (shown === undefined || shown === 0) missing += 1;
     else latencies.push(shown - Number(line.at));
   }
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.at(-1) ?? NaN, samples: latencies.length, missing };
+  return { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: latencies.length === 0 ? Number.NaN : Math.max(...latencies), samples: latencies.length, missing };
 }
 
 async function measureBurst(page: Page, dbPath: string, count: number): Promise<{ longestTask: number; longTasks: number; maxFrameGap: number; foldS: number }> {
@@ -203,15 +193,15 @@ async function main(): Promise<void> {
     const load = await measureLoad(browser, directory, loadCount, 3);
     const loadSorted = [...load.loads].sort((a, b) => a - b);
     const figures = {
-      event_to_screen_p50_ms: round(live.p50),
-      event_to_screen_p95_ms: round(live.p95),
-      event_to_screen_max_ms: round(live.max),
+      event_to_screen_p50_ms: round(live.p50, 1),
+      event_to_screen_p95_ms: round(live.p95, 1),
+      event_to_screen_max_ms: round(live.max, 1),
       event_to_screen_samples: live.samples,
       event_to_screen_missing: live.missing,
       burst_messages: burstCount,
-      burst_10k_longest_task_ms: round(burst.longestTask),
+      burst_10k_longest_task_ms: round(burst.longestTask, 1),
       burst_10k_long_tasks: burst.longTasks,
-      burst_10k_max_frame_gap_ms: round(burst.maxFrameGap),
+      burst_10k_max_frame_gap_ms: round(burst.maxFrameGap, 1),
       burst_10k_all_folded_s: round(burst.foldS, 2),
       load_messages: loadCount,
       load_100k_s: round(loadSorted[Math.floor(loadSorted.length / 2)] ?? NaN, 3),

@@ -156,30 +156,40 @@ describe.skipIf(chromiumPath === null)('the dashboard in a real browser, on a li
   });
 });
 
+/** A dashboard served in-process over a fresh SQLite store that `fill` prepares, and a browser to open it. */
+async function storeDashboard(goal: string, fill: (store: CollectiveStore) => Promise<void>): Promise<{ browser: Browser; folder: string; store: CollectiveStore; server: DashboardServer; close: () => Promise<void> }> {
+  const folder = mkdtempSync(join(tmpdir(), `tachikoma-dashboard-${goal}-`));
+  const store = createSqliteStore(join(folder, 'collective.db'));
+  await fill(store);
+  const server = await startDashboard({ store, port: 0, logPath: (id) => join(folder, `${id}.log`), run: { goal, workspace: null, runDirectory: folder, store: 'sqlite', budgets: null } });
+  const browser = await launchChromium(chromiumPath ?? '');
+  return {
+    browser, folder, store, server,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
 describe.skipIf(chromiumPath === null)('the dashboard on a large finished run', () => {
   let browser: Browser;
-  let folder: string;
-  let store: CollectiveStore;
   let server: DashboardServer;
+  let close = (): Promise<void> => Promise.resolve();
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'tachikoma-dashboard-large-'));
-    store = createSqliteStore(join(folder, 'collective.db'));
-    await store.register({ id: 'instance_1', role: 'explorer' });
-    await store.register({ id: 'instance_2', role: 'builder' });
-    for (let start = 0; start < 5000; start += 500) {
-      await Promise.all(Array.from({ length: 500 }, (_, offset) => store.publish({ from: (start + offset) % 2 === 0 ? 'instance_1' : 'instance_2', to: 'broadcast', type: (start + offset) % 10 === 0 ? 'question' : 'finding', content: `message number ${start + offset}` })));
-    }
-    server = await startDashboard({ store, port: 0, logPath: (id) => join(folder, `${id}.log`), run: { goal: 'large', workspace: null, runDirectory: folder, store: 'sqlite', budgets: null } });
-    browser = await launchChromium(chromiumPath ?? '');
+    ({ browser, server, close } = await storeDashboard('large', async (store) => {
+      await store.register({ id: 'instance_1', role: 'explorer' });
+      await store.register({ id: 'instance_2', role: 'builder' });
+      for (let start = 0; start < 5000; start += 500) {
+        await Promise.all(Array.from({ length: 500 }, (_, offset) => store.publish({ from: (start + offset) % 2 === 0 ? 'instance_1' : 'instance_2', to: 'broadcast', type: (start + offset) % 10 === 0 ? 'question' : 'finding', content: `message number ${start + offset}` })));
+      }
+    }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await store?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   it('keeps only the rows in sight in the DOM, pages older ones in as you scroll, and filters by type', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
@@ -208,22 +218,16 @@ describe.skipIf(chromiumPath === null)('the dashboard facing odd data', () => {
   let folder: string;
   let store: CollectiveStore;
   let server: DashboardServer;
+  let close = (): Promise<void> => Promise.resolve();
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'tachikoma-dashboard-odd-'));
-    store = createSqliteStore(join(folder, 'collective.db'));
-    await store.register({ id: 'instance_1', role: 'explorer' });
-    await store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'an ordinary finding' });
-    server = await startDashboard({ store, port: 0, logPath: (id) => join(folder, `${id}.log`), run: { goal: 'odd', workspace: null, runDirectory: folder, store: 'sqlite', budgets: null } });
-    browser = await launchChromium(chromiumPath ?? '');
+    ({ browser, folder, store, server, close } = await storeDashboard('odd', async (fresh) => {
+      await fresh.register({ id: 'instance_1', role: 'explorer' });
+      await fresh.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'an ordinary finding' });
+    }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await store?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   it('shows a proposal and a task an agent named "constructor" like any other', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
