@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isAgentSdkInstalled } from '../src/brain/claude-agent/load-agent-sdk.js';
 import type { CollectiveStore } from '../src/store/index.js';
 import { type MockLlmRequest, type MockLlmServer, byInstance, firstUserText, instanceIdOf, planResponder, startMockLlmServer, succeeded } from '../src/testing/index.js';
-import { CLI, RunningCollective, alive, cli, openRunStore, waitFor } from './orchestrator/collective-harness.js';
+import { CLI, RunningCollective, cli, openRunStore, waitFor, killCollective } from './orchestrator/collective-harness.js';
 
 const installed = isAgentSdkInstalled();
 if (!installed) {
@@ -90,14 +90,7 @@ describe.skipIf(!installed)('tachikoma run --brain claude-agent against the mock
       else process.env.ANTHROPIC_API_KEY = previousKey;
     });
     const run = new RunningCollective(workspace, runDirectory, ['--brain', 'claude-agent', '--base-url', mock.url, '--model', 'mock-claude', '--instances', '2', '--no-dashboard', '--max-cost', '1000']);
-    cleanups.push(async () => {
-      if (alive(run.pid)) run.kill('SIGKILL');
-      if (existsSync(join(runDirectory, 'collective.db'))) {
-        await withStore(runDirectory, async (store) => {
-          for (const record of await store.listInstances()) if (record.pid !== null && alive(record.pid)) process.kill(record.pid, 'SIGKILL');
-        });
-      }
-    });
+    cleanups.push(() => killCollective(run, runDirectory));
 
     await waitFor('both instances to finish their plans', () => Object.values(plans).every((plan) => plan.finished), 90_000);
     await withStore(runDirectory, async (store) => {

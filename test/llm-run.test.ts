@@ -18,7 +18,7 @@ import {
   startMockLlmServer,
   succeeded,
 } from '../src/testing/index.js';
-import { CLI, RunningCollective, alive, cli, openRunStore, waitFor } from './orchestrator/collective-harness.js';
+import { CLI, RunningCollective, cli, openRunStore, waitFor, killCollective } from './orchestrator/collective-harness.js';
 
 const SECRET = 'sk-e2e-secret-that-must-never-be-written-0123456789';
 const FILES: Record<string, string> = {
@@ -149,14 +149,7 @@ describe('tachikoma run with an LLM brain against the mock LLM server', () => {
     const run = new RunningCollective(workspace, runDirectory, [
       '--brain', 'openai-compatible', '--base-url', `${mock.url}/v1`, '--model', 'mock', '--instances', '3', '--no-dashboard',
     ]);
-    cleanups.push(async () => {
-      if (alive(run.pid)) run.kill('SIGKILL');
-      if (existsSync(join(runDirectory, 'collective.db'))) {
-        await withStore(runDirectory, async (store) => {
-          for (const record of await store.listInstances()) if (record.pid !== null && alive(record.pid)) process.kill(record.pid, 'SIGKILL');
-        });
-      }
-    });
+    cleanups.push(() => killCollective(run, runDirectory));
 
     await waitFor('every instance to finish its plan', () => Object.values(plans).every((plan) => plan.finished), 45_000);
     const asked = await cli(['send', '--json', '--run-dir', runDirectory, '--to', 'instance_3', 'what have you found?']);

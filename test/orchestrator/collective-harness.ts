@@ -126,3 +126,15 @@ export function alive(pid: number): boolean {
 export function openRunStore(runDirectory: string): CollectiveStore {
   return createSqliteStore(join(runDirectory, 'collective.db'), { pollIntervalMs: 200 });
 }
+
+/** A test's last resort: kills the orchestrator and every instance its store still lists with a live pid. */
+export async function killCollective(run: RunningCollective, runDirectory: string): Promise<void> {
+  if (alive(run.pid)) run.kill('SIGKILL');
+  if (!existsSync(join(runDirectory, 'collective.db'))) return;
+  const store = openRunStore(runDirectory);
+  try {
+    for (const record of await store.listInstances()) if (record.pid !== null && alive(record.pid)) process.kill(record.pid, 'SIGKILL');
+  } finally {
+    await store.close();
+  }
+}
