@@ -8,6 +8,8 @@ COPY scripts ./scripts
 COPY src ./src
 COPY bench ./bench
 COPY test/workers ./test/workers
+# bin/ too: the build ends with a short warm-up run that makes the bundles' code caches.
+COPY bin ./bin
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-alpine

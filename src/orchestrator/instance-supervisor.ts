@@ -17,6 +17,8 @@ export interface SupervisedInstance {
   /** Command and arguments that start the instance process. */
   command: string;
   args: readonly string[];
+  /** The process environment (default: the orchestrator's). */
+  env?: NodeJS.ProcessEnv;
   errorLogPath: string;
 }
 
@@ -73,7 +75,10 @@ export class InstanceSupervisor {
   start(): void {
     if (this.phase === 'running' || this.phase === 'stopping') return;
     this.errorLog ??= createWriteStream(this.instance.errorLogPath, { flags: 'a' });
-    const child = spawn(this.instance.command, [...this.instance.args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = spawn(this.instance.command, [...this.instance.args], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      ...(this.instance.env === undefined ? {} : { env: this.instance.env }),
+    });
     this.child = child;
     this.phase = 'running';
     this.lastStart = Date.now();

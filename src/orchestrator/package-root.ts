@@ -27,7 +27,7 @@ export function cliEntryPath(): string {
 
 /** The bundled instance entry (`npm run build` writes it): one file, no CLI, the cheapest process to start. */
 export function instanceBundlePath(): string {
-  return join(packageRoot(), 'dist', 'bundle', 'instance.mjs');
+  return join(packageRoot(), 'dist', 'bundle', 'instance.cjs');
 }
 
 /**
