@@ -6,12 +6,13 @@
  * (`rss_mb_per_instance`, `idle_cpu_pct_total`, `ready_s`, …). Progress goes to stderr.
  *
  * Options: `--quick` (1 s settle, 3 s CPU window instead of 3 s and 10 s), `--instances <n>`, `--window <s>`,
- * `--settle <s>`. Exits 0 when it measured (targets met or not: see `targets_met`), 1 when it could not, or
+ * `--settle <s>`, `--cold` (delete the bundles' V8 code caches first, as a first run after a build without its
+ * warm-up; `code_cache` in the summary says which it was). Exits 0 when it measured (targets met or not: see `targets_met`), 1 when it could not, or
  * when an instance crashed or outlived the stop.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -19,6 +20,7 @@ import { type RunningCollective, createBenchWorkspace, killLeftovers, startColle
 import { measureIdleCpu, measureMemory } from './instances/footprint-measure.js';
 import { type FootprintPlan, type FootprintResults, humanReport, summary } from './instances/footprint-report.js';
 import { clockTicksPerSecond, processRunning, readCpuPressure, readProcessCpu } from './instances/proc-stats.js';
+import { instanceBundlePath } from '../src/orchestrator/package-root.js';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -29,20 +31,30 @@ function progress(text: string): void {
 
 const argumentsSchema = z.object({
   quick: z.boolean().default(false),
+  cold: z.boolean().default(false),
   instances: z.coerce.number().int().min(1).max(32).default(16),
   window: z.coerce.number().positive().optional(),
   settle: z.coerce.number().nonnegative().optional(),
 });
 
+/** The code caches an instance and the orchestrator start from (src/boot/code-cache.ts; made by `npm run build`). */
+function codeCacheFiles(): string[] {
+  const folder = dirname(instanceBundlePath());
+  return [join(folder, 'instance-code.cjs.v8cache'), join(folder, 'cli-code.cjs.run.v8cache')];
+}
+
 function readPlan(): FootprintPlan {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, instances: { type: 'string' }, window: { type: 'string' }, settle: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, cold: { type: 'boolean' }, instances: { type: 'string' }, window: { type: 'string' }, settle: { type: 'string' } },
     strict: true,
   });
   const parsed = argumentsSchema.parse(values);
+  // --cold: start as the first run after a build without its warm-up would, with no code cache to read.
+  if (parsed.cold) for (const file of codeCacheFiles()) rmSync(file, { force: true });
   return {
     instances: parsed.instances,
     quick: parsed.quick,
+    codeCache: codeCacheFiles().every((file) => existsSync(file)) ? 'warm' : 'cold',
     settleSeconds: parsed.settle ?? (parsed.quick ? 1 : 3),
     windowSeconds: parsed.window ?? (parsed.quick ? 3 : 10),
     cores: availableParallelism(),

@@ -13,6 +13,8 @@ export const TARGETS = { rssMbPerInstance: 80, idleCpuPercentTotal: 2, readySeco
 export interface FootprintPlan {
   instances: number;
   quick: boolean;
+  /** Whether the bundles' V8 code caches were there when the run began (`--cold` removes them). */
+  codeCache: 'warm' | 'cold';
   settleSeconds: number;
   windowSeconds: number;
   cores: number;
@@ -100,7 +102,7 @@ export function humanReport(results: FootprintResults): string {
     ['instance pids alive after stop', results.aliveAfterStop.length === 0 ? 'none' : results.aliveAfterStop.join(', '), 'none', verdict(results.aliveAfterStop.length === 0)],
   ];
   if (results.unexpectedExits > 0) rows.push(['unexpected instance exits (crashes)', String(results.unexpectedExits), '0', 'NO']);
-  const header = `Footprint of ${plan.instances} idle instances · ${plan.cores} cores · CPU window ${formatNumber(cpu.wallSeconds, 1)} s after ${plan.settleSeconds} s settle · CLK_TCK ${plan.clockTicksPerSecond}${plan.quick ? ' · --quick' : ''}`;
+  const header = `Footprint of ${plan.instances} idle instances · ${plan.cores} cores · CPU window ${formatNumber(cpu.wallSeconds, 1)} s after ${plan.settleSeconds} s settle · CLK_TCK ${plan.clockTicksPerSecond} · code cache ${plan.codeCache}${plan.quick ? ' · --quick' : ''}`;
   const pressure = (value: number | null): string => (value === null ? 'n/a' : `${formatNumber(value, 0)} %`);
   const load = [
     `box load: 1-min load average ${formatNumber(plan.loadAverageAtStart, 2)} at start, ${formatNumber(results.loadAverageAtEnd, 2)} at end;`,
@@ -138,6 +140,7 @@ export function summary(results: FootprintResults): Record<string, unknown> {
     instances: results.plan.instances,
     cores: results.plan.cores,
     quick: results.plan.quick,
+    code_cache: results.plan.codeCache,
     load_avg_1m_start: round(results.plan.loadAverageAtStart, 2),
     load_avg_1m_end: round(results.loadAverageAtEnd, 2),
     cpu_pressure_pct_start: results.plan.cpuPressureAtStart,
