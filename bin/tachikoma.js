@@ -9,8 +9,6 @@ const bundle = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url))
 if (existsSync(bundle)) {
   createRequire(import.meta.url)(bundle);
 } else {
-  const { main } = await import('../dist/src/cli/main.js');
-  const code = await main(process.argv.slice(2));
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 2000).unref();
+  const [{ main }, { exitWhenDone }] = await Promise.all([import('../dist/src/cli/main.js'), import('../dist/src/cli/exit-when-done.js')]);
+  exitWhenDone(main(process.argv.slice(2)));
 }
