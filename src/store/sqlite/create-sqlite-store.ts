@@ -24,6 +24,8 @@ export interface SqliteStoreOptions extends StoreOptions {
   busyTimeoutMs?: number;
 }
 
+const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+
 function openDatabase(path: string, options: SqliteStoreOptions): Database.Database {
   mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
@@ -32,7 +34,7 @@ function openDatabase(path: string, options: SqliteStoreOptions): Database.Datab
   } catch (error) {
     throw new StoreError('unavailable', `cannot open the store at ${path}: ${(error as Error).message}`, { cause: error });
   }
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
@@ -47,7 +49,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const absolute = resolve(path);
   const db = openDatabase(absolute, options);
   try {
-    migrate(db);
+    migrate(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   } catch (error) {
     db.close();
     throw error;
@@ -64,6 +66,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     reportBadRecord: options.onBadRecord ?? stderrReporter(),
     knownInstances: new Set(),
     statements: new Map(),
+    busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
     historyWritten: false,
   };
   const publisher = new messages.MessagePublisher(context);

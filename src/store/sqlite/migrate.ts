@@ -1,6 +1,7 @@
 import type Libsql from 'libsql';
 import { StoreError } from '../store-error.js';
 import { MIGRATIONS } from './migrations.js';
+import { retryWhileBusy } from './sqlite-context.js';
 
 /** The newest schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
@@ -10,11 +11,11 @@ export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
  * the same new file at once (the write lock serialises them; each re-reads the version inside its transaction).
  * A file written by a newer build is refused rather than guessed at.
  */
-export function migrate(db: Libsql.Database): void {
+export function migrate(db: Libsql.Database, busyTimeoutMs: number): void {
   // Usually the schema is current: a plain read, with no write lock for every process that opens the file.
   if (readUserVersion(db) === SCHEMA_VERSION) return;
   for (const migration of MIGRATIONS) {
-    db.transaction(() => {
+    retryWhileBusy(busyTimeoutMs, () => db.transaction(() => {
       const current = readUserVersion(db);
       if (current > SCHEMA_VERSION) {
         throw new StoreError('unavailable', `the store file has schema version ${current}, newer than this build's ${SCHEMA_VERSION}; upgrade tachikoma`);
@@ -22,7 +23,7 @@ export function migrate(db: Libsql.Database): void {
       if (current >= migration.version) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
-    }).immediate();
+    }).immediate());
   }
 }
 

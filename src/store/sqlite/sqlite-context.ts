@@ -17,6 +17,8 @@ export interface SqliteContext {
   /** Instance ids known to be registered (a cache; misses are checked against the table). */
   readonly knownInstances: Set<string>;
   readonly statements: Map<string, Libsql.Statement>;
+  /** How long a write waits for another process's write lock, in ms, by the clock on the wall. */
+  readonly busyTimeoutMs: number;
   /** Set when the current write appended history: its commit must wake the other processes. */
   historyWritten: boolean;
 }
@@ -36,10 +38,42 @@ export function nowIso(context: SqliteContext): string {
   return new Date(context.clock()).toISOString();
 }
 
+/** Whether `error` is SQLite's "database is locked" (another process holds the write lock). */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Runs a write (`work` starts and ends its own transaction or statement) and, while another process holds the
+ * write lock, tries again until `busyTimeoutMs` have passed by the clock on the wall. SQLite's own busy
+ * timeout counts the sleeps it asked for, not the time that went by, and a signal cuts each sleep short: in a
+ * process that receives many (a profiler's SIGPROF every millisecond), its 10 s ran out after ~20 ms and the
+ * instance crashed with "database is locked". A write that failed busy changed nothing, so it is safe to redo.
+ */
+export function retryWhileBusy<T>(busyTimeoutMs: number, work: () => T): T {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return work();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      // Synchronous like SQLite's own wait: 1, 2, 4 … up to 50 ms, with jitter so waiting writers spread out.
+      const pause = Math.min(50, 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
+      Atomics.wait(sleeper, 0, 0, Math.min(pause, Math.max(1, deadline - Date.now())));
+    }
+  }
+}
+
 /** Runs `work` in one IMMEDIATE transaction (durable on return), then wakes followers if it changed history. */
 export function writeTransaction<T>(context: SqliteContext, work: () => T): T {
   context.historyWritten = false;
-  const result = context.db.transaction(work).immediate();
+  const result = retryWhileBusy(context.busyTimeoutMs, () => {
+    context.historyWritten = false;
+    return context.db.transaction(work).immediate();
+  });
   if (context.historyWritten) context.waker.ring();
   else context.waker.notify();
   return result;

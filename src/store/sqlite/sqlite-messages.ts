@@ -9,7 +9,7 @@ import type { ScanResult } from '../follow-sequence.js';
 import { type MessageRow, checkCursor, decodeMessageRow, messagePage } from '../shared/message-rows.js';
 import { newId } from '../new-id.js';
 import { StoreError } from '../store-error.js';
-import { type SqliteContext, appendHistory, nowIso, requireInstance, sql, validateInput } from './sqlite-context.js';
+import { type SqliteContext, appendHistory, nowIso, requireInstance, retryWhileBusy, sql, validateInput } from './sqlite-context.js';
 
 interface PendingPublish {
   message: Omit<Message, 'seq'>;
@@ -91,7 +91,7 @@ export class MessagePublisher {
     const { db } = this.context;
     let outcomes: Array<{ message: Message } | { error: unknown }>;
     try {
-      outcomes = db
+      outcomes = retryWhileBusy(this.context.busyTimeoutMs, () => db
         .transaction(() =>
           batch.map((pending) => {
             db.exec('SAVEPOINT one_message');
@@ -107,7 +107,7 @@ export class MessagePublisher {
             }
           }),
         )
-        .immediate();
+        .immediate());
     } catch (error) {
       const wrapped = new StoreError('unavailable', `could not write messages: ${(error as Error).message}`, { cause: error });
       for (const pending of batch) pending.reject(wrapped);
@@ -153,9 +153,11 @@ export function getCursor(context: SqliteContext, consumer: string): number {
 
 export function saveCursor(context: SqliteContext, consumer: string, seq: number): void {
   checkCursor(consumer, seq);
-  sql(
-    context,
-    `INSERT INTO cursors (consumer, seq, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (consumer) DO UPDATE SET seq = MAX(seq, excluded.seq), updated_at = excluded.updated_at`,
-  ).run(consumer, seq, nowIso(context));
+  retryWhileBusy(context.busyTimeoutMs, () =>
+    sql(
+      context,
+      `INSERT INTO cursors (consumer, seq, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (consumer) DO UPDATE SET seq = MAX(seq, excluded.seq), updated_at = excluded.updated_at`,
+    ).run(consumer, seq, nowIso(context)),
+  );
 }

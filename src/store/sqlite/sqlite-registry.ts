@@ -9,7 +9,7 @@ import {
   instanceRegistrationSchema,
 } from '../../protocol/index.js';
 import { beatAction, beatRecord, compareInstanceIds, registeredRecord, unregisteredHeartbeat } from '../shared/instance-rules.js';
-import { type SqliteContext, appendHistory, decodeRow, nowIso, sql, validateInput, writeTransaction } from './sqlite-context.js';
+import { type SqliteContext, appendHistory, decodeRow, nowIso, retryWhileBusy, sql, validateInput, writeTransaction } from './sqlite-context.js';
 
 interface InstanceRow {
   id: string;
@@ -50,10 +50,12 @@ export function register(context: SqliteContext, input: InstanceRegistration): I
  */
 function touch(context: SqliteContext, id: string): InstanceRecord {
   const now = context.clock();
-  const row = sql(
-    context,
-    `UPDATE instances SET heartbeat_ms = ?, record = json_set(record, '$.heartbeatAt', ?) WHERE id = ? RETURNING id, record`,
-  ).get(now, new Date(now).toISOString(), id) as InstanceRow | undefined;
+  const row = retryWhileBusy(context.busyTimeoutMs, () =>
+    sql(
+      context,
+      `UPDATE instances SET heartbeat_ms = ?, record = json_set(record, '$.heartbeatAt', ?) WHERE id = ? RETURNING id, record`,
+    ).get(now, new Date(now).toISOString(), id),
+  ) as InstanceRow | undefined;
   const record = row === undefined ? undefined : decodeRow(context, instanceRecordSchema, 'instances', row.id, row.record);
   if (record === undefined) throw unregisteredHeartbeat(id);
   return record;
