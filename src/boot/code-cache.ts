@@ -10,7 +10,7 @@
  * one once it has done its start-up work (after `saveAfterMs`, or at exit if sooner), atomically, so any
  * number of processes starting together are safe; a folder it may not write to only means no cache.
  */
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
@@ -72,6 +72,8 @@ export function runWithCodeCache(bundle: string, options: CodeCacheOptions = {})
     pending = false;
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     try {
+      // A read-only install: find out before serialising (tens of ms) rather than after.
+      accessSync(dirname(cacheFile), constants.W_OK);
       writeFileSync(temporary, Buffer.concat([Buffer.from(expectedHeader, 'latin1'), script.createCachedData()]));
       renameSync(temporary, cacheFile);
       return true;
