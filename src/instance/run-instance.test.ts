@@ -30,7 +30,7 @@ interface Rig {
   /** What the mock answers next; swap it to change the server's behaviour. */
   reply: { next: (request: MockLlmRequest) => MockReply };
   /** Starts one life of instance_1 with an openai-compatible brain on the mock; `stop()` ends it. */
-  start: (settings?: { idleCheckMs?: number; brainOptions?: Record<string, unknown> }) => { stop: () => Promise<void> };
+  start: (settings?: { idleCheckMs?: number; brainOptions?: Record<string, unknown>; store?: CollectiveStore }) => { stop: () => Promise<void> };
 }
 
 async function rig(): Promise<Rig> {
@@ -56,7 +56,7 @@ async function rig(): Promise<Rig> {
         {},
       );
       const life = runInstance({
-        id: 'instance_1', role: 'explorer', goal: 'Audit the workspace.', workspace, runDirectory: root, store, brain,
+        id: 'instance_1', role: 'explorer', goal: 'Audit the workspace.', workspace, runDirectory: root, store: settings.store ?? store, brain,
         logger: pino({ level: 'silent' }), stateFile: join(root, 'state.json'), stop: stop.signal, heartbeatMs: 60_000,
         ...(settings.idleCheckMs === undefined ? {} : { idleCheckMs: settings.idleCheckMs }),
       });
@@ -88,6 +88,46 @@ describe('an instance with an LLM brain', () => {
     await second.stop();
     expect(firstUserText(retried)).toContain(question.id);
     expect(firstUserText(retried)).toMatch(/^Turn \d+ of instance_1 \(explorer\)\. 1 new message\(s\)\./);
+  });
+});
+
+describe('the end of a turn', () => {
+  it('is one checkpoint: the iteration and the cursor past the batch in one write, after every status the turn sent', async () => {
+    const { store, reply, start } = await rig();
+    // Every heartbeat as it reaches the store, in order: what it carried and whether it moved a cursor.
+    const writes: Array<{ status: string | undefined; iteration: number | undefined; cursor: number | undefined }> = [];
+    const recording = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'heartbeat') return Reflect.get(target, property, receiver) as unknown;
+        return async (...args: Parameters<CollectiveStore['heartbeat']>) => {
+          // A slow store: a status sent without waiting would overtake the next one if nothing kept them in order.
+          if (args[1]?.status === 'tool' || args[1]?.status === 'writing') await new Promise((done) => setTimeout(done, 50));
+          const record = await target.heartbeat(...args);
+          if (args[1] !== undefined) writes.push({ status: args[1].status, iteration: args[1].iteration, cursor: args[2]?.seq });
+          return record;
+        };
+      },
+    });
+    let turn = 0;
+    reply.next = () => {
+      turn += 1;
+      return turn === 1
+        ? { toolCalls: [{ name: 'send_message', input: { to: 'human', type: 'answer', content: 'src holds a.ts' } }] }
+        : { text: 'answered' };
+    };
+    const question = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'what is in src?', metadata: {} });
+    const life = start({ store: recording });
+    await until('the checkpoint of the turn that read the question', () => writes.find((write) => write.cursor !== undefined));
+    await life.stop();
+
+    const checkpoint = writes.findIndex((write) => write.cursor !== undefined);
+    expect(writes[checkpoint]).toMatchObject({ cursor: question.seq, iteration: 1 });
+    // Only the checkpoint moved the cursor, and nothing the turn sent landed after it with the older iteration.
+    expect(writes.filter((write) => write.cursor !== undefined)).toHaveLength(1);
+    expect(writes.slice(checkpoint + 1).every((write) => write.iteration !== undefined && write.iteration >= 1)).toBe(true);
+    expect(writes.slice(0, checkpoint).some((write) => write.status === 'writing' || write.status === 'tool')).toBe(true);
+    expect(await store.getCursor('inbox:instance_1')).toBe(question.seq);
+    expect((await store.getInstance('instance_1'))?.iteration).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -59,8 +59,8 @@ export function mergeInbox(carried: readonly Message[], fresh: readonly Message[
 
 /**
  * One instance's life: register, then turn after turn — drain the inbox (human first), build the context,
- * let the brain act through tools, checkpoint (iteration, then cursor), heartbeat — and wait for messages
- * or the next tick between turns. Returns when stopped (signal or a stop control message).
+ * let the brain act through tools, checkpoint (iteration and cursor in one write), heartbeat — and wait for
+ * messages or the next tick between turns. Returns when stopped (signal or a stop control message).
  */
 export async function runInstance(options: InstanceRuntimeOptions): Promise<{ iterations: number; reason: string }> {
   const { id, store, brain, logger, stop } = options;
@@ -105,10 +105,20 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
       schemaVersion: STATE_FILE_VERSION, id, role: options.role, pid: process.pid, brain: brain.name, status, iteration,
       currentTask: currentTask.id, cursor, lastActivity, lastTurn, updatedAt: new Date().toISOString(),
     });
-  const setStatus = async (next: InstanceStatus, activity?: string): Promise<void> => {
+  /**
+   * Publishes the status; with `inboxSeq`, the inbox cursor moves there in the same transaction. The writes go
+   * out one after another in call order, so a tool's status sent without waiting during a turn can never land
+   * after (and undo) the checkpoint that ends it.
+   */
+  let statusWrites: Promise<unknown> = Promise.resolve();
+  const setStatus = (next: InstanceStatus, activity?: string, inboxSeq?: number): Promise<void> => {
     status = next;
     if (activity !== undefined) lastActivity = activity.slice(0, 500);
-    await store.heartbeat(id, { status, lastActivity, currentTask: currentTask.id, iteration });
+    const beat = { status, lastActivity, currentTask: currentTask.id, iteration };
+    const cursorPosition = inboxSeq === undefined ? undefined : { consumer: `inbox:${id}`, seq: inboxSeq };
+    const write = statusWrites.then(() => store.heartbeat(id, beat, cursorPosition)).then(() => undefined);
+    statusWrites = write.catch(() => undefined);
+    return write;
   };
   const beat = setInterval(() => {
     store.heartbeat(id)
@@ -208,7 +218,9 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
       iteration += 1;
       idle = unhandled ? false : outcome.idle;
       lastTurn = { summary: outcome.summary.slice(0, 500), tools: tools.calls.length, ms: Math.round(performance.now() - started) };
-      // Iteration first, then the cursor: a crash between the two re-handles a batch rather than losing one.
+      // The turn's iteration and the cursor past its batch are saved in one transaction (below): a crash before
+      // it re-handles the batch under the same iteration, whose message ids the store already holds, so nothing
+      // is sent twice; a crash after it has nothing left to re-handle.
       // An unhandled turn (the model was unreachable) is not a loop: it does not count toward "no progress".
       const used = governor?.recordTurn({
         ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
@@ -220,12 +232,9 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
         metadata = { ...metadata, ...turnMetadata };
         await store.heartbeat(id, { metadata: turnMetadata });
       }
-      await setStatus(idle ? 'idle' : 'waiting', outcome.summary);
       if (unhandled) carried = batch;
-      else if (batch.length > 0) {
-        cursor = highestSeq(batch, cursor);
-        await store.saveCursor(`inbox:${id}`, cursor);
-      }
+      else if (batch.length > 0) cursor = highestSeq(batch, cursor);
+      await setStatus(idle ? 'idle' : 'waiting', outcome.summary, unhandled || batch.length === 0 ? undefined : cursor);
       await saveState();
       logger.info({ event: 'turn', iteration, inbox: batch.map((message) => message.seq), tools: tools.calls.length, ms: lastTurn.ms, idle, ...(unhandled ? { unhandled } : {}) }, outcome.summary);
       if (outcome.done === true) {

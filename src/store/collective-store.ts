@@ -111,6 +111,12 @@ export interface Tally {
   votesCast: number;
 }
 
+/** A named consumer's position in the message sequence (see `getCursor` / `saveCursor`). */
+export interface CursorPosition {
+  consumer: string;
+  seq: number;
+}
+
 /**
  * The collective store: everything N instance processes share. Every method is safe to call from many
  * processes at once; every write is durable against a crash of any process when its promise resolves;
@@ -137,8 +143,12 @@ export interface CollectiveStore {
 
   /** Adds or re-registers an instance (a restart keeps its `startedAt` fresh and its iteration count). */
   register(registration: InstanceRegistration): Promise<InstanceRecord>;
-  /** Records that an instance is alive, with optional status changes. Unknown instance → `not_found`. */
-  heartbeat(instanceId: string, beat?: Heartbeat): Promise<InstanceRecord>;
+  /**
+   * Records that an instance is alive, with optional status changes. Unknown instance → `not_found`. With
+   * `cursor`, saves that consumer's position in the same transaction (as `saveCursor` would): the end of a turn
+   * (its iteration) and the inbox position after it are one checkpoint, so a crash leaves both or neither.
+   */
+  heartbeat(instanceId: string, beat?: Heartbeat, cursor?: CursorPosition): Promise<InstanceRecord>;
   getInstance(instanceId: string): Promise<InstanceRecord | null>;
   listInstances(): Promise<InstanceRecord[]>;
   /** Instances not stopped/crashed whose last heartbeat is older than `olderThanMs`. */

@@ -3,7 +3,7 @@ import type { Audience } from '../collective-store.js';
 import type { ScanResult } from '../follow-sequence.js';
 import { type MessageRow, checkCursor, messagePage } from '../shared/message-rows.js';
 import { StoreError } from '../store-error.js';
-import { type PostgresContext, nowIso, reader } from './postgres-context.js';
+import { type PostgresContext, type Queryable, nowIso, reader } from './postgres-context.js';
 
 /** The columns of MessageRow, named (not `*`) so a later added column cannot change a prepared statement's result. */
 export const MESSAGE_COLUMNS = 'seq, id, v, sender, recipient, type, timestamp, content, metadata';
@@ -51,7 +51,12 @@ export async function getCursor(context: PostgresContext, consumer: string): Pro
 /** Saves a cursor; it only moves forward (GREATEST keeps the higher of the stored and the new value). */
 export async function saveCursor(context: PostgresContext, consumer: string, seq: number): Promise<void> {
   checkCursor(consumer, seq);
-  await reader(context).query(
+  await writeCursor(context, reader(context), consumer, seq);
+}
+
+/** Moves a cursor forward through `target` (the pool, or an open transaction); checked by `checkCursor` first. */
+export async function writeCursor(context: PostgresContext, target: Queryable, consumer: string, seq: number): Promise<void> {
+  await target.query(
     `INSERT INTO cursors (consumer, seq, updated_at) VALUES ($1, $2, $3)
      ON CONFLICT (consumer) DO UPDATE SET seq = GREATEST(cursors.seq, excluded.seq), updated_at = excluded.updated_at`,
     [consumer, seq, nowIso(context)],

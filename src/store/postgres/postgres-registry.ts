@@ -8,7 +8,10 @@ import {
   instanceRecordSchema,
   instanceRegistrationSchema,
 } from '../../protocol/index.js';
+import type { CursorPosition } from '../collective-store.js';
 import { beatAction, beatRecord, compareInstanceIds, registeredRecord, unregisteredHeartbeat } from '../shared/instance-rules.js';
+import { checkCursor } from '../shared/message-rows.js';
+import { writeCursor } from './postgres-messages.js';
 import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, decodeRow, nowIso, reader } from './postgres-context.js';
 import { validateInput } from '../shared/records.js';
@@ -63,10 +66,15 @@ async function applyHeartbeat(context: PostgresContext, tx: WriteTransaction, id
 }
 
 /** Field-by-field change of a heartbeat; history gets an event only when something besides the time changed. */
-export function heartbeat(context: PostgresContext, instanceId: string, input: Heartbeat | undefined): Promise<InstanceRecord> {
+export function heartbeat(context: PostgresContext, instanceId: string, input: Heartbeat | undefined, cursor?: CursorPosition): Promise<InstanceRecord> {
   const id = validateInput(instanceIdSchema, instanceId, 'instance id');
   const beat = validateInput(heartbeatSchema, input ?? {}, 'heartbeat');
-  return writeTransaction(context, (tx) => applyHeartbeat(context, tx, id, beat));
+  if (cursor !== undefined) checkCursor(cursor.consumer, cursor.seq);
+  return writeTransaction(context, async (tx) => {
+    const record = await applyHeartbeat(context, tx, id, beat);
+    if (cursor !== undefined) await writeCursor(context, tx, cursor.consumer, cursor.seq);
+    return record;
+  });
 }
 
 /** One instance record, or null. */

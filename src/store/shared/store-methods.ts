@@ -43,7 +43,7 @@ export function sharedStoreMethods<C>(
     getCursor: (consumer) => run(() => messages.getCursor(context, consumer)),
     saveCursor: (consumer, seq) => run(() => messages.saveCursor(context, consumer, seq)),
     register: (registration) => run(() => registry.register(context, registration)),
-    heartbeat: (instanceId, beat) => run(() => registry.heartbeat(context, instanceId, beat)),
+    heartbeat: (instanceId, beat, cursor) => run(() => registry.heartbeat(context, instanceId, beat, cursor)),
     getInstance: (instanceId) => run(() => registry.getInstance(context, instanceId)),
     listInstances: () => run(() => registry.listInstances(context)),
     findStale: (olderThanMs) => run(() => registry.findStale(context, olderThanMs)),

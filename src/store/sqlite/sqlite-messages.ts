@@ -151,13 +151,16 @@ export function getCursor(context: SqliteContext, consumer: string): number {
   return row?.seq ?? 0;
 }
 
+/** Moves a cursor forward (a lower value is ignored); checked by `checkCursor` first. Inside a write or on its own. */
+export function writeCursor(context: SqliteContext, consumer: string, seq: number): void {
+  sql(
+    context,
+    `INSERT INTO cursors (consumer, seq, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (consumer) DO UPDATE SET seq = MAX(seq, excluded.seq), updated_at = excluded.updated_at`,
+  ).run(consumer, seq, nowIso(context));
+}
+
 export function saveCursor(context: SqliteContext, consumer: string, seq: number): void {
   checkCursor(consumer, seq);
-  retryWhileBusy(context.busyTimeoutMs, () =>
-    sql(
-      context,
-      `INSERT INTO cursors (consumer, seq, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (consumer) DO UPDATE SET seq = MAX(seq, excluded.seq), updated_at = excluded.updated_at`,
-    ).run(consumer, seq, nowIso(context)),
-  );
+  retryWhileBusy(context.busyTimeoutMs, () => writeCursor(context, consumer, seq));
 }

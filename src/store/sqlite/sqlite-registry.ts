@@ -8,7 +8,10 @@ import {
   instanceRecordSchema,
   instanceRegistrationSchema,
 } from '../../protocol/index.js';
+import type { CursorPosition } from '../collective-store.js';
 import { beatAction, beatRecord, compareInstanceIds, registeredRecord, unregisteredHeartbeat } from '../shared/instance-rules.js';
+import { checkCursor } from '../shared/message-rows.js';
+import { writeCursor } from './sqlite-messages.js';
 import { type SqliteContext, appendHistory, decodeRow, nowIso, retryWhileBusy, sql, validateInput, writeTransaction } from './sqlite-context.js';
 
 interface InstanceRow {
@@ -62,15 +65,17 @@ function touch(context: SqliteContext, id: string): InstanceRecord {
 }
 
 /** Field-by-field change of a heartbeat; history gets an event only when something besides the time changed. */
-export function heartbeat(context: SqliteContext, instanceId: string, input: Heartbeat | undefined): InstanceRecord {
+export function heartbeat(context: SqliteContext, instanceId: string, input: Heartbeat | undefined, cursor?: CursorPosition): InstanceRecord {
   const id = validateInput(instanceIdSchema, instanceId, 'instance id');
   const beat = validateInput(heartbeatSchema, input ?? {}, 'heartbeat');
-  if (Object.values(beat).every((value) => value === undefined)) return touch(context, id);
+  if (cursor !== undefined) checkCursor(cursor.consumer, cursor.seq);
+  if (cursor === undefined && Object.values(beat).every((value) => value === undefined)) return touch(context, id);
   return writeTransaction(context, () => {
     const previous = readInstance(context, id);
     if (previous === undefined) throw unregisteredHeartbeat(id);
     const next = beatRecord(previous, beat, nowIso(context));
     storeInstance(context, next);
+    if (cursor !== undefined) writeCursor(context, cursor.consumer, cursor.seq);
     const action = beatAction(previous, next, beat);
     if (action !== undefined) appendHistory(context, 'instance', action, id, next);
     return next;

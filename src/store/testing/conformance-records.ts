@@ -21,6 +21,24 @@ export function recordCases(target: ConformanceTarget): void {
       await expect(store.register({ id: 'broadcast', role: 'explorer' })).rejects.toSatisfy((error) => StoreError.hasCode(error, 'invalid_input'));
     });
 
+    test('a heartbeat with a cursor is one checkpoint: both saved, or neither', async ({ store, reopen }) => {
+      await store.register({ id: 'instance_1', role: 'explorer' });
+      await store.heartbeat('instance_1', { iteration: 4, status: 'idle' }, { consumer: 'inbox:instance_1', seq: 12 });
+      // A bare heartbeat with a cursor still saves it; a lower position never moves a cursor back.
+      await store.heartbeat('instance_1', undefined, { consumer: 'inbox:instance_1', seq: 15 });
+      await store.heartbeat('instance_1', { iteration: 5 }, { consumer: 'inbox:instance_1', seq: 9 });
+      const restarted = await reopen();
+      expect(await restarted.getCursor('inbox:instance_1')).toBe(15);
+      expect(await restarted.getInstance('instance_1')).toMatchObject({ iteration: 5, status: 'idle' });
+      // Refused as a whole: a bad cursor leaves the iteration alone, an unknown instance leaves the cursor alone.
+      await expect(restarted.heartbeat('instance_1', { iteration: 6 }, { consumer: 'inbox:instance_1', seq: -1 })).rejects.toSatisfy((error) =>
+        StoreError.hasCode(error, 'invalid_input'));
+      await expect(restarted.heartbeat('instance_9', { iteration: 1 }, { consumer: 'inbox:instance_9', seq: 3 })).rejects.toSatisfy((error) =>
+        StoreError.hasCode(error, 'not_found'));
+      expect(await restarted.getInstance('instance_1')).toMatchObject({ iteration: 5 });
+      expect(await restarted.getCursor('inbox:instance_9')).toBe(0);
+    });
+
     test('re-registering after a restart keeps the iteration count', async ({ store, reopen }) => {
       await store.register({ id: 'instance_1', role: 'builder' });
       await store.heartbeat('instance_1', { iteration: 7, status: 'idle' });
