@@ -1,12 +1,9 @@
 import type { Brain, BrainSetup } from './brain.js';
 import { BrainError } from './brain-error.js';
+import { BRAIN_KINDS } from './brain-kinds.js';
 
 export { BrainError } from './brain-error.js';
-export { checkBrainConfig } from './llm/check-brain-config.js';
-
-/** Every brain `--brain` accepts. */
-export const BRAIN_KINDS = ['heuristic', 'anthropic', 'openai-compatible', 'ollama', 'claude-agent', 'scripted'] as const;
-export type BrainKind = (typeof BRAIN_KINDS)[number];
+export { BRAIN_KINDS, type BrainKind } from './brain-kinds.js';
 
 /**
  * Builds the brain of one instance. Each brain's code is loaded on demand: an instance process loads only its

@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BRAIN_KINDS, BrainError, checkBrainConfig } from '../../brain/create-brain.js';
+import { BrainError } from '../../brain/brain-error.js';
+import { BRAIN_KINDS } from '../../brain/brain-kinds.js';
+import { checkBrainConfig } from '../../brain/llm/check-brain-config.js';
 import { LLM_BRAIN_KINDS, isLlmBrainKind } from '../../brain/llm/llm-options.js';
 import { type GovernorSettings, governorSettingsSchema } from '../../governor/budget.js';
 import { runPaths } from '../../instance/run-paths.js';
