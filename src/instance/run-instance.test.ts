@@ -111,9 +111,10 @@ describe('the end of a turn', () => {
     let turn = 0;
     reply.next = () => {
       turn += 1;
+      // Slow enough (past the quick-turn threshold) for the turn to publish its statuses.
       return turn === 1
-        ? { toolCalls: [{ name: 'send_message', input: { to: 'human', type: 'answer', content: 'src holds a.ts' } }] }
-        : { text: 'answered' };
+        ? { toolCalls: [{ name: 'send_message', input: { to: 'human', type: 'answer', content: 'src holds a.ts' } }], delayMs: 400 }
+        : { text: 'answered', delayMs: 400 };
     };
     const question = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'what is in src?', metadata: {} });
     const life = start({ store: recording });
@@ -165,6 +166,41 @@ describe('an idle instance with an LLM brain', () => {
     // One call at start, then one per 700 ms at most: 4 in 2.5 s (fewer on a loaded machine).
     expect(bounded.requests.length).toBeGreaterThanOrEqual(2);
     expect(bounded.requests.length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('the history an idle instance leaves', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const instanceEvents = async (store: CollectiveStore, after: number) =>
+    (await store.readHistory({ after, limit: 10_000 })).filter((event) => event.kind === 'instance' && event.entityId === 'instance_1');
+
+  it('a quick turn is one change (its checkpoint), a skipped idle check none: no thinking/tool/idle flicker', async () => {
+    const { store, mock, start } = await rig();
+    // No idle gate: every idle check (100 ms) is a real, quick turn.
+    const life = start({ idleCheckMs: 100, brainOptions: { maxIdleMs: 0 } });
+    await until('the first turn', () => mock.requests[0]);
+    await sleep(300);
+    const from = await store.lastHistorySeq();
+    const turnsBefore = mock.requests.length;
+    await sleep(1500);
+    await life.stop();
+    const turns = mock.requests.length - turnsBefore;
+    const events = await instanceEvents(store, from);
+    expect(turns).toBeGreaterThanOrEqual(3);
+    // One 'updated' (iteration, last activity) per turn; the turn's own statuses were never published. The stop
+    // adds its own 'stopped', and a turn cut by the stop may add one more.
+    expect(events.filter((event) => event.action === 'status').map((event) => (event.data as { status: string }).status)).toEqual(['stopped']);
+    expect(events.filter((event) => event.action === 'updated').length).toBeLessThanOrEqual(turns + 1);
+
+    // With the idle gate the idle checks are skipped turns: they change nothing at all.
+    const { store: gated, mock: gatedMock, start: startGated } = await rig();
+    const gatedLife = startGated({ idleCheckMs: 100, brainOptions: { maxIdleMs: 60_000 } });
+    await until('the first turn', () => gatedMock.requests[0]);
+    await sleep(300);
+    const gatedFrom = await gated.lastHistorySeq();
+    await sleep(1500);
+    expect(await instanceEvents(gated, gatedFrom)).toEqual([]);
+    await gatedLife.stop();
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Brain } from '../brain/brain.js';
-import type { InstanceStatus, Message, Role } from '../protocol/index.js';
+import type { Heartbeat, InstanceStatus, Message, Role } from '../protocol/index.js';
 import type { CollectiveStore } from '../store/index.js';
 import { allowedTools } from '../collective/roles.js';
 import { ALL_TOOLS } from '../tools/all-tools.js';
@@ -36,6 +36,9 @@ export interface InstanceRuntimeOptions {
   /** The model the brain uses (prices the tokens), when it has one. */
   model?: string;
 }
+
+/** A turn that ends within this time publishes no status of its own, only its end (see the turn loop). */
+const QUICK_TURN_MS = 250;
 
 const WRITING_TOOLS = new Set(['send_message', 'share_finding', 'ask', 'answer', 'complete_task', 'fail_task', 'propose', 'vote']);
 
@@ -105,17 +108,21 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
       schemaVersion: STATE_FILE_VERSION, id, role: options.role, pid: process.pid, brain: brain.name, status, iteration,
       currentTask: currentTask.id, cursor, lastActivity, lastTurn, updatedAt: new Date().toISOString(),
     });
-  /**
-   * Publishes the status; with `inboxSeq`, the inbox cursor moves there in the same transaction. The writes go
-   * out one after another in call order, so a tool's status sent without waiting during a turn can never land
-   * after (and undo) the checkpoint that ends it.
-   */
-  let statusWrites: Promise<unknown> = Promise.resolve();
-  const setStatus = (next: InstanceStatus, activity?: string, inboxSeq?: number): Promise<void> => {
+  /** Changes the status here only; `setStatus` publishes it. */
+  const noteStatus = (next: InstanceStatus, activity?: string): void => {
     status = next;
     if (activity !== undefined) lastActivity = activity.slice(0, 500);
-    const beat = { status, lastActivity, currentTask: currentTask.id, iteration };
-    const cursorPosition = inboxSeq === undefined ? undefined : { consumer: `inbox:${id}`, seq: inboxSeq };
+  };
+  /**
+   * Publishes the status. A checkpoint (the end of a turn) carries the turn's metadata and moves the inbox
+   * cursor to `inboxSeq`, in the same transaction. The writes go out one after another in call order, so a
+   * tool's status sent without waiting during a turn can never land after (and undo) the checkpoint.
+   */
+  let statusWrites: Promise<unknown> = Promise.resolve();
+  const setStatus = (next: InstanceStatus, activity?: string, checkpoint: { inboxSeq?: number; metadata?: Heartbeat['metadata'] } = {}): Promise<void> => {
+    noteStatus(next, activity);
+    const beat = { status, lastActivity, currentTask: currentTask.id, iteration, ...(checkpoint.metadata === undefined ? {} : { metadata: checkpoint.metadata }) };
+    const cursorPosition = checkpoint.inboxSeq === undefined ? undefined : { consumer: `inbox:${id}`, seq: checkpoint.inboxSeq };
     const write = statusWrites.then(() => store.heartbeat(id, beat, cursorPosition)).then(() => undefined);
     statusWrites = write.catch(() => undefined);
     return write;
@@ -186,7 +193,15 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
         continue;
       }
       const started = performance.now();
-      await setStatus('thinking', batch.length > 0 ? `reading ${batch.length} message(s)` : 'thinking');
+      // The turn's statuses (thinking, tool, writing) are published once it has lasted QUICK_TURN_MS: a quick
+      // look around leaves one change in the history (its checkpoint), not four, and wakes nobody for nothing.
+      const before: { status: InstanceStatus; lastActivity: string } = { status, lastActivity };
+      let shown = false;
+      noteStatus('thinking', batch.length > 0 ? `reading ${batch.length} message(s)` : 'thinking');
+      const reveal = setTimeout(() => {
+        shown = true;
+        setStatus(status).catch(() => undefined);
+      }, QUICK_TURN_MS);
       const context = await buildTurnContext({
         store, self: id, role: options.role, iteration, goal: options.goal, workspace: options.workspace, inbox: batch, currentTaskId: currentTask.id, metadata,
       });
@@ -198,11 +213,14 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
         onCall: (phase, record) => {
           // Only a change of kind is written: a run of reads stays one 'tool' status, not two writes per call.
           const next: InstanceStatus = WRITING_TOOLS.has(record.tool) ? 'writing' : 'tool';
-          if (phase === 'start' && next !== status) setStatus(next, `using ${record.tool}`).catch(() => undefined);
+          if (phase === 'start' && next !== status) {
+            if (shown) setStatus(next, `using ${record.tool}`).catch(() => undefined);
+            else noteStatus(next, `using ${record.tool}`);
+          }
           if (phase === 'end') logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
         },
       });
-      const outcome = await brain.turn(context, tools, stop);
+      const outcome = await brain.turn(context, tools, stop).finally(() => clearTimeout(reveal));
       if (outcome.skipped === true && tools.calls.length === 0) {
         // Nothing changed since the brain's last turn: no model call, no turn counted; wait as an idle instance.
         idle = true;
@@ -210,7 +228,8 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
           cursor = highestSeq(batch, cursor);
           await store.saveCursor(`inbox:${id}`, cursor);
         }
-        await setStatus('idle');
+        if (shown || before.status !== 'idle') await setStatus('idle', before.lastActivity);
+        else noteStatus('idle', before.lastActivity);
         logger.debug({ event: 'turn_skipped', iteration }, outcome.summary);
         continue;
       }
@@ -228,13 +247,14 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
         inboxSize: unhandled ? 0 : batch.length,
       });
       const turnMetadata = { ...(outcome.metadata ?? {}), ...(used === undefined ? {} : { usage: { ...used } }) };
-      if (Object.keys(turnMetadata).length > 0) {
-        metadata = { ...metadata, ...turnMetadata };
-        await store.heartbeat(id, { metadata: turnMetadata });
-      }
+      const hasMetadata = Object.keys(turnMetadata).length > 0;
+      if (hasMetadata) metadata = { ...metadata, ...turnMetadata };
       if (unhandled) carried = batch;
       else if (batch.length > 0) cursor = highestSeq(batch, cursor);
-      await setStatus(idle ? 'idle' : 'waiting', outcome.summary, unhandled || batch.length === 0 ? undefined : cursor);
+      await setStatus(idle ? 'idle' : 'waiting', outcome.summary, {
+        ...(unhandled || batch.length === 0 ? {} : { inboxSeq: cursor }),
+        ...(hasMetadata ? { metadata: turnMetadata } : {}),
+      });
       await saveState();
       logger.info({ event: 'turn', iteration, inbox: batch.map((message) => message.seq), tools: tools.calls.length, ms: lastTurn.ms, idle, ...(unhandled ? { unhandled } : {}) }, outcome.summary);
       if (outcome.done === true) {
