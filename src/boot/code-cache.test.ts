@@ -28,11 +28,11 @@ function bundleSource(value: number): string {
 const BUILT = resolve(import.meta.dirname, '../../dist/src/boot/code-cache.js');
 
 /** Runs `bundle` through the code cache in a new Node process; what the cache did and what the bundle set. */
-function inChildProcess(file: string): { cache: string; value: number } {
+function inChildProcess(file: string, nodeFlags: readonly string[] = []): { cache: string; value: number } {
   const script = `import { runWithCodeCache } from ${JSON.stringify(pathToFileURL(BUILT).href)};
 const outcome = runWithCodeCache(${JSON.stringify(file)});
 console.log(JSON.stringify({ cache: outcome.cache, value: globalThis.__codeCacheTest.value }));`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
   if (result.status !== 0) throw new Error(`child failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim()) as { cache: string; value: number };
 }
@@ -87,16 +87,26 @@ describe('runWithCodeCache', () => {
     expect(runWithCodeCache(bundle, { saveAfterMs: 60_000 }).cache).toBe('hit');
   });
 
-  test('in a new process: the cache is used; corrupt data under a valid header is refused by V8, reported and replaced', () => {
+  test('in a new process: the cache is used; one made under other V8 flags is refused by V8 and replaced', () => {
     runWithCodeCache(bundle, { saveAfterMs: 60_000 }).save();
     expect(inChildProcess(bundle)).toEqual({ cache: 'hit', value: 1 });
+    // --no-opt changes V8's flag hash: the cache made without it is refused, and the child writes its own at exit.
+    expect(inChildProcess(bundle, ['--no-opt'])).toEqual({ cache: 'rejected', value: 1 });
+    expect(inChildProcess(bundle, ['--no-opt'])).toEqual({ cache: 'hit', value: 1 });
+  });
 
+  test('damaged data under a valid header never reaches V8 (whose deserialiser would crash on it): reported and replaced', () => {
+    runWithCodeCache(bundle, { saveAfterMs: 60_000 }).save();
     const raw = readFileSync(`${bundle}.v8cache`);
-    const headerEnd = raw.indexOf(10) + 1;
-    writeFileSync(`${bundle}.v8cache`, Buffer.concat([raw.subarray(0, headerEnd), Buffer.alloc(raw.length - headerEnd, 7)]));
-    expect(inChildProcess(bundle)).toEqual({ cache: 'rejected', value: 1 });
-    // The child that found it refused wrote a good one at exit.
+    const dataStart = raw.indexOf(10, raw.indexOf(10) + 1) + 1;
+    // Bytes flipped all through V8's data, past its own magic number, as a torn write or a bad disk would leave them.
+    for (let index = dataStart + 64; index < raw.length; index += 97) raw[index] = (raw[index] ?? 0) ^ 0xff;
+    writeFileSync(`${bundle}.v8cache`, raw);
+    expect(inChildProcess(bundle)).toEqual({ cache: 'damaged', value: 1 });
     expect(inChildProcess(bundle)).toEqual({ cache: 'hit', value: 1 });
+    // A cut-off file is damaged too.
+    writeFileSync(`${bundle}.v8cache`, raw.subarray(0, dataStart + 100));
+    expect(inChildProcess(bundle)).toEqual({ cache: 'damaged', value: 1 });
   });
 
   test('a folder it may not write to means no cache and no error', () => {
@@ -114,7 +124,7 @@ describe('runWithCodeCache', () => {
   });
 
   test('an unusable cache file (truncated, a directory) is treated as no cache', () => {
-    writeFileSync(`${bundle}.v8cache`, 'tachikoma-code-cache-1');
+    writeFileSync(`${bundle}.v8cache`, 'tachikoma-code-cache-2');
     expect(runWithCodeCache(bundle, { saveAfterMs: 60_000 }).cache).toBe('stale');
     rmSync(`${bundle}.v8cache`);
     mkdirSync(`${bundle}.v8cache`);

@@ -5,17 +5,22 @@
  * `module.enableCompileCache`; Node 20, which we support, does not).
  *
  * The cache is `<bundle>.v8cache`: a header naming the bundle it was made from (size and modification time,
- * so a rebuilt bundle never meets a stale cache — V8 itself checks only the source length) and V8's own data,
- * which V8 rejects after a Node upgrade or with other V8 flags. A process that found no usable cache writes
- * one once it has done its start-up work (after `saveAfterMs`, or at exit if sooner), atomically, so any
- * number of processes starting together are safe; a folder it may not write to only means no cache.
+ * so a rebuilt bundle never meets a stale cache — V8 itself checks only the source length) and the length
+ * and CRC-32 of V8's data that follows. V8 does not verify that data (a damaged byte in it crashes the
+ * process inside the deserialiser, every time), so a cache whose checksum does not match is never handed to
+ * V8; V8 still rejects a whole cache made by another Node or with other V8 flags. A process that found no
+ * usable cache writes one once it has done its start-up work (after `saveAfterMs`, or at exit if sooner): to a
+ * temporary file of its own, flushed to disk, then renamed over the old one, so any number of processes
+ * starting together are safe; a folder it may not write to only means no cache.
  */
-import { accessSync, constants, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { crc32 } from 'node:zlib';
 
-const MAGIC = 'tachikoma-code-cache-1';
+const MAGIC = 'tachikoma-code-cache-2';
 
 export interface CodeCacheOptions {
   /** Where the cache lives (default `<bundle>.v8cache`). */
@@ -26,27 +31,60 @@ export interface CodeCacheOptions {
 
 /** What happened to the cache in this process (for tests and the footprint bench). */
 export interface CodeCacheOutcome {
-  /** `hit`: V8 used the cache; `rejected`: it refused it; `stale`: made for another build; `missing`: none. */
-  cache: 'hit' | 'rejected' | 'stale' | 'missing';
+  /**
+   * `hit`: V8 used the cache; `rejected`: V8 refused it; `stale`: made for another build; `damaged`: its data
+   * does not match its checksum (never given to V8); `missing`: none.
+   */
+  cache: 'hit' | 'rejected' | 'stale' | 'damaged' | 'missing';
   /** Writes the cache now when this process had no usable one; true when it wrote one. */
   save(): boolean;
 }
 
-function header(bundle: string, source: string): string {
+/** The first line of a cache: which bundle it belongs to. The data's length and checksum follow on the second. */
+function bundleLine(bundle: string, source: string): string {
   const { size, mtimeMs } = statSync(bundle);
   return `${MAGIC} ${size} ${Math.trunc(mtimeMs)} ${source.length} ${process.version}\n`;
 }
 
-function readCache(cacheFile: string, expectedHeader: string): Buffer | 'stale' | 'missing' {
+function dataLine(data: Buffer): string {
+  return `${data.length} ${crc32(data)}\n`;
+}
+
+function readCache(cacheFile: string, expectedBundleLine: string): Buffer | 'stale' | 'damaged' | 'missing' {
   let raw: Buffer;
   try {
     raw = readFileSync(cacheFile);
   } catch {
     return 'missing';
   }
-  const headerBytes = Buffer.byteLength(expectedHeader);
-  if (raw.length <= headerBytes || raw.toString('latin1', 0, headerBytes) !== expectedHeader) return 'stale';
-  return raw.subarray(headerBytes);
+  const bundleBytes = Buffer.byteLength(expectedBundleLine);
+  if (raw.length <= bundleBytes || raw.toString('latin1', 0, bundleBytes) !== expectedBundleLine) return 'stale';
+  const dataStart = raw.indexOf(10, bundleBytes) + 1;
+  if (dataStart === 0) return 'damaged';
+  const data = raw.subarray(dataStart);
+  return raw.toString('latin1', bundleBytes, dataStart) === dataLine(data) ? data : 'damaged';
+}
+
+/** Writes `parts` to `file` through a temporary file of this process's own, flushed to disk before the rename. */
+function writeAtomically(file: string, parts: readonly Buffer[]): void {
+  const temporary = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  const descriptor = openSync(temporary, 'wx');
+  try {
+    try {
+      for (const part of parts) writeSync(descriptor, part);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // already renamed, or never there
+    }
+    throw error;
+  }
 }
 
 /**
@@ -58,8 +96,8 @@ function readCache(cacheFile: string, expectedHeader: string): Buffer | 'stale' 
 export function runWithCodeCache(bundle: string, options: CodeCacheOptions = {}): CodeCacheOutcome {
   const cacheFile = options.cacheFile ?? `${bundle}.v8cache`;
   const source = readFileSync(bundle, 'utf8');
-  const expectedHeader = header(bundle, source);
-  const cached = readCache(cacheFile, expectedHeader);
+  const expectedBundleLine = bundleLine(bundle, source);
+  const cached = readCache(cacheFile, expectedBundleLine);
   const script = new Script(Module.wrap(source), {
     filename: bundle,
     ...(typeof cached === 'string' ? {} : { cachedData: cached }),
@@ -70,20 +108,14 @@ export function runWithCodeCache(bundle: string, options: CodeCacheOptions = {})
   const save = (): boolean => {
     if (!pending) return false;
     pending = false;
-    const temporary = `${cacheFile}.${process.pid}.tmp`;
     try {
       // A read-only install: find out before serialising (tens of ms) rather than after.
       accessSync(dirname(cacheFile), constants.W_OK);
-      writeFileSync(temporary, Buffer.concat([Buffer.from(expectedHeader, 'latin1'), script.createCachedData()]));
-      renameSync(temporary, cacheFile);
+      const data = script.createCachedData();
+      writeAtomically(cacheFile, [Buffer.from(expectedBundleLine + dataLine(data), 'latin1'), data]);
       return true;
     } catch {
-      // A read-only install: no cache, and nothing else changes.
-      try {
-        unlinkSync(temporary);
-      } catch {
-        // never written
-      }
+      // No cache, and nothing else changes.
       return false;
     }
   };

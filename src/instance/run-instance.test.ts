@@ -30,7 +30,7 @@ interface Rig {
   /** What the mock answers next; swap it to change the server's behaviour. */
   reply: { next: (request: MockLlmRequest) => MockReply };
   /** Starts one life of instance_1 with an openai-compatible brain on the mock; `stop()` ends it. */
-  start: (settings?: { idleCheckMs?: number; brainOptions?: Record<string, unknown>; store?: CollectiveStore }) => { stop: () => Promise<void> };
+  start: (settings?: { idleCheckMs?: number; quickTurnMs?: number; brainOptions?: Record<string, unknown>; store?: CollectiveStore }) => { stop: () => Promise<void> };
 }
 
 async function rig(): Promise<Rig> {
@@ -59,6 +59,7 @@ async function rig(): Promise<Rig> {
         id: 'instance_1', role: 'explorer', goal: 'Audit the workspace.', workspace, runDirectory: root, store: settings.store ?? store, brain,
         logger: pino({ level: 'silent' }), stateFile: join(root, 'state.json'), stop: stop.signal, heartbeatMs: 60_000,
         ...(settings.idleCheckMs === undefined ? {} : { idleCheckMs: settings.idleCheckMs }),
+        ...(settings.quickTurnMs === undefined ? {} : { quickTurnMs: settings.quickTurnMs }),
       });
       const end = async (): Promise<void> => {
         stop.abort();
@@ -100,8 +101,9 @@ describe('the end of a turn', () => {
       get(target, property, receiver) {
         if (property !== 'heartbeat') return Reflect.get(target, property, receiver) as unknown;
         return async (...args: Parameters<CollectiveStore['heartbeat']>) => {
-          // A slow store: a status sent without waiting would overtake the next one if nothing kept them in order.
-          if (args[1]?.status === 'tool' || args[1]?.status === 'writing') await new Promise((done) => setTimeout(done, 50));
+          // A slow store for the turn's own statuses: sent without waiting, one would land after the checkpoint
+          // (1 s later) if nothing kept the writes in order.
+          if (args[1]?.status === 'tool' || args[1]?.status === 'writing') await new Promise((done) => setTimeout(done, 1000));
           const record = await target.heartbeat(...args);
           if (args[1] !== undefined) writes.push({ status: args[1].status, iteration: args[1].iteration, cursor: args[2]?.seq });
           return record;
@@ -111,10 +113,11 @@ describe('the end of a turn', () => {
     let turn = 0;
     reply.next = () => {
       turn += 1;
-      // Slow enough (past the quick-turn threshold) for the turn to publish its statuses.
+      // Slow enough (past the quick-turn threshold) for the turn to publish its statuses; the answer after the
+      // tool call comes at once.
       return turn === 1
         ? { toolCalls: [{ name: 'send_message', input: { to: 'human', type: 'answer', content: 'src holds a.ts' } }], delayMs: 400 }
-        : { text: 'answered', delayMs: 400 };
+        : { text: 'answered' };
     };
     const question = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'what is in src?', metadata: {} });
     const life = start({ store: recording });
@@ -176,8 +179,8 @@ describe('the history an idle instance leaves', () => {
 
   it('a quick turn is one change (its checkpoint), a skipped idle check none: no thinking/tool/idle flicker', async () => {
     const { store, mock, start } = await rig();
-    // No idle gate: every idle check (100 ms) is a real, quick turn.
-    const life = start({ idleCheckMs: 100, brainOptions: { maxIdleMs: 0 } });
+    // No idle gate: every idle check (100 ms) is a real, quick turn (quick: within 2 s, even on a loaded machine).
+    const life = start({ idleCheckMs: 100, quickTurnMs: 2000, brainOptions: { maxIdleMs: 0 } });
     await until('the first turn', () => mock.requests[0]);
     await sleep(300);
     const from = await store.lastHistorySeq();
@@ -194,7 +197,7 @@ describe('the history an idle instance leaves', () => {
 
     // With the idle gate the idle checks are skipped turns: they change nothing at all.
     const { store: gated, mock: gatedMock, start: startGated } = await rig();
-    const gatedLife = startGated({ idleCheckMs: 100, brainOptions: { maxIdleMs: 60_000 } });
+    const gatedLife = startGated({ idleCheckMs: 100, quickTurnMs: 2000, brainOptions: { maxIdleMs: 60_000 } });
     await until('the first turn', () => gatedMock.requests[0]);
     await sleep(300);
     const gatedFrom = await gated.lastHistorySeq();

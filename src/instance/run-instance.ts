@@ -1,4 +1,4 @@
-import type { Brain } from '../brain/brain.js';
+import type { Brain, TurnOutcome } from '../brain/brain.js';
 import type { Heartbeat, InstanceStatus, Message, Role } from '../protocol/index.js';
 import type { CollectiveStore } from '../store/index.js';
 import { allowedTools } from '../collective/roles.js';
@@ -30,6 +30,8 @@ export interface InstanceRuntimeOptions {
   tickMs?: number;
   /** Longest sleep while idle before looking again (claims may have expired, peers may need help). */
   idleCheckMs?: number;
+  /** A turn that ends within this time publishes no status of its own, only its end (default 250 ms). */
+  quickTurnMs?: number;
   leaseMs?: number;
   /** Budgets and loop guards; absent → no limits. */
   governorSettings?: GovernorSettings;
@@ -38,7 +40,7 @@ export interface InstanceRuntimeOptions {
 }
 
 /** A turn that ends within this time publishes no status of its own, only its end (see the turn loop). */
-const QUICK_TURN_MS = 250;
+const DEFAULT_QUICK_TURN_MS = 250;
 
 const WRITING_TOOLS = new Set(['send_message', 'share_finding', 'ask', 'answer', 'complete_task', 'fail_task', 'propose', 'vote']);
 
@@ -193,34 +195,41 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
         continue;
       }
       const started = performance.now();
-      // The turn's statuses (thinking, tool, writing) are published once it has lasted QUICK_TURN_MS: a quick
-      // look around leaves one change in the history (its checkpoint), not four, and wakes nobody for nothing.
+      // The turn's statuses (thinking, tool, writing) are published once it has lasted quickTurnMs: a quick look
+      // around leaves one change in the history (its checkpoint), not four, and wakes nobody for nothing.
       const before: { status: InstanceStatus; lastActivity: string } = { status, lastActivity };
       let shown = false;
       noteStatus('thinking', batch.length > 0 ? `reading ${batch.length} message(s)` : 'thinking');
       const reveal = setTimeout(() => {
         shown = true;
         setStatus(status).catch(() => undefined);
-      }, QUICK_TURN_MS);
-      const context = await buildTurnContext({
-        store, self: id, role: options.role, iteration, goal: options.goal, workspace: options.workspace, inbox: batch, currentTaskId: currentTask.id, metadata,
-      });
-      const tools = createToolBox({
-        tools: options.tools ?? ALL_TOOLS, store, self: id, role: options.role, signal: stop, currentTask, leaseMs,
-        workspace: options.workspace, runDirectory: options.runDirectory, allowed: allowedTools(options.role, true),
-        ...(governor === undefined ? {} : { guard: (name: string, input: unknown) => governor?.guard.check(name, input) ?? null }),
-        turnKey: `${iteration}`,
-        onCall: (phase, record) => {
-          // Only a change of kind is written: a run of reads stays one 'tool' status, not two writes per call.
-          const next: InstanceStatus = WRITING_TOOLS.has(record.tool) ? 'writing' : 'tool';
-          if (phase === 'start' && next !== status) {
-            if (shown) setStatus(next, `using ${record.tool}`).catch(() => undefined);
-            else noteStatus(next, `using ${record.tool}`);
-          }
-          if (phase === 'end') logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
-        },
-      });
-      const outcome = await brain.turn(context, tools, stop).finally(() => clearTimeout(reveal));
+      }, options.quickTurnMs ?? DEFAULT_QUICK_TURN_MS);
+      let outcome: TurnOutcome;
+      let tools: ReturnType<typeof createToolBox>;
+      try {
+        const context = await buildTurnContext({
+          store, self: id, role: options.role, iteration, goal: options.goal, workspace: options.workspace, inbox: batch, currentTaskId: currentTask.id, metadata,
+        });
+        tools = createToolBox({
+          tools: options.tools ?? ALL_TOOLS, store, self: id, role: options.role, signal: stop, currentTask, leaseMs,
+          workspace: options.workspace, runDirectory: options.runDirectory, allowed: allowedTools(options.role, true),
+          ...(governor === undefined ? {} : { guard: (name: string, input: unknown) => governor?.guard.check(name, input) ?? null }),
+          turnKey: `${iteration}`,
+          onCall: (phase, record) => {
+            // Only a change of kind is written: a run of reads stays one 'tool' status, not two writes per call.
+            const next: InstanceStatus = WRITING_TOOLS.has(record.tool) ? 'writing' : 'tool';
+            if (phase === 'start' && next !== status) {
+              if (shown) setStatus(next, `using ${record.tool}`).catch(() => undefined);
+              else noteStatus(next, `using ${record.tool}`);
+            }
+            if (phase === 'end') logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
+          },
+        });
+        outcome = await brain.turn(context, tools, stop);
+      } finally {
+        // Whatever ends the turn (an answer, a throw), its statuses are not published late.
+        clearTimeout(reveal);
+      }
       if (outcome.skipped === true && tools.calls.length === 0) {
         // Nothing changed since the brain's last turn: no model call, no turn counted; wait as an idle instance.
         idle = true;
