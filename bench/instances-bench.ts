@@ -20,6 +20,7 @@ import { type RunningCollective, createBenchWorkspace, killLeftovers, startColle
 import { measureIdleCpu, measureMemory } from './instances/footprint-measure.js';
 import { type FootprintPlan, type FootprintResults, humanReport, summary } from './instances/footprint-report.js';
 import { clockTicksPerSecond, processRunning, readCpuPressure, readProcessCpu } from './instances/proc-stats.js';
+import { cacheFileFor } from '../src/boot/code-cache.js';
 import { instanceBundlePath } from '../src/orchestrator/package-root.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -40,7 +41,7 @@ const argumentsSchema = z.object({
 /** The code caches an instance and the orchestrator start from (src/boot/code-cache.ts; made by `npm run build`). */
 function codeCacheFiles(): string[] {
   const folder = dirname(instanceBundlePath());
-  return [join(folder, 'instance-code.cjs.v8cache'), join(folder, 'cli-code.cjs.run.v8cache')];
+  return [cacheFileFor(join(folder, 'instance-code.cjs')), cacheFileFor(join(folder, 'cli-code.cjs'), 'run')];
 }
 
 function readPlan(): FootprintPlan {

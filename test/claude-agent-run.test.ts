@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isAgentSdkInstalled } from '../src/brain/claude-agent/load-agent-sdk.js';
-import type { CollectiveStore } from '../src/store/index.js';
 import { type MockLlmRequest, type MockLlmServer, byInstance, firstUserText, instanceIdOf, planResponder, startMockLlmServer, succeeded } from '../src/testing/index.js';
-import { CLI, RunningCollective, cli, openRunStore, waitFor, killCollective } from './orchestrator/collective-harness.js';
+import { CLI, RunningCollective, cli, withStore, waitFor, killCollective } from './orchestrator/collective-harness.js';
 
 const installed = isAgentSdkInstalled();
 if (!installed) {
@@ -28,15 +27,6 @@ function filesUnder(folder: string): string[] {
     const path = join(folder, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
-}
-
-async function withStore<T>(runDirectory: string, read: (store: CollectiveStore) => Promise<T>): Promise<T> {
-  const store = openRunStore(runDirectory);
-  try {
-    return await read(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** Whether the turn prompt lists `taskId` among the open tasks. */

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { CollectiveStore } from '../src/store/index.js';
 import { writeFixtureRepository } from './heuristic/fixture-repository.js';
-import { RunningCollective, alive, openRunStore, waitFor } from './orchestrator/collective-harness.js';
+import { RunningCollective, alive, openRunStore, withStore, waitFor } from './orchestrator/collective-harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -35,15 +34,6 @@ function start(workspace: string, runDirectory: string, args: string[]): Running
     }
   });
   return run;
-}
-
-async function withStore<T>(runDirectory: string, read: (store: CollectiveStore) => Promise<T>): Promise<T> {
-  const store = openRunStore(runDirectory);
-  try {
-    return await read(store);
-  } finally {
-    await store.close();
-  }
 }
 
 const evidenceList = z.array(z.string());

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { CollectiveStore } from '../src/store/index.js';
 import {
   type MockLlmRequest,
   type MockLlmServer,
@@ -18,7 +17,7 @@ import {
   startMockLlmServer,
   succeeded,
 } from '../src/testing/index.js';
-import { CLI, RunningCollective, cli, openRunStore, waitFor, killCollective } from './orchestrator/collective-harness.js';
+import { CLI, RunningCollective, cli, withStore, waitFor, killCollective } from './orchestrator/collective-harness.js';
 
 const SECRET = 'sk-e2e-secret-that-must-never-be-written-0123456789';
 const FILES: Record<string, string> = {
@@ -105,15 +104,6 @@ function collectiveScript() {
   const withHuman = (plan: MockResponder): MockResponder => (request) => human(request) ?? plan(request);
   const respond = byInstance({ instance_1: withHuman(plans.instance_1), instance_2: withHuman(plans.instance_2), instance_3: withHuman(plans.instance_3) });
   return { plans, respond };
-}
-
-async function withStore<T>(runDirectory: string, read: (store: CollectiveStore) => Promise<T>): Promise<T> {
-  const store = openRunStore(runDirectory);
-  try {
-    return await read(store);
-  } finally {
-    await store.close();
-  }
 }
 
 function filesUnder(folder: string): string[] {

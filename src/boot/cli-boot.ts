@@ -6,9 +6,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_NAMES } from '../cli/command-names.js';
-import { runWithCodeCache } from './code-cache.js';
+import { cacheFileFor, runWithCodeCache } from './code-cache.js';
 
 const bundle = join(dirname(fileURLToPath(import.meta.url)), 'cli-code.cjs');
 const command = process.argv[2] ?? '';
 const tag = (COMMAND_NAMES as readonly string[]).includes(command) ? command : 'other';
-runWithCodeCache(bundle, { cacheFile: `${bundle}.${tag}.v8cache` });
+runWithCodeCache(bundle, { cacheFile: cacheFileFor(bundle, tag) });

@@ -23,7 +23,7 @@ import { crc32 } from 'node:zlib';
 const MAGIC = 'tachikoma-code-cache-2';
 
 export interface CodeCacheOptions {
-  /** Where the cache lives (default `<bundle>.v8cache`). */
+  /** Where the cache lives (default `cacheFileFor(bundle)`). */
   cacheFile?: string;
   /** When a process that had no usable cache writes one, in ms after start (default 4000); at exit if sooner. */
   saveAfterMs?: number;
@@ -38,6 +38,11 @@ export interface CodeCacheOutcome {
   cache: 'hit' | 'rejected' | 'stale' | 'damaged' | 'missing';
   /** Writes the cache now when this process had no usable one; true when it wrote one. */
   save(): boolean;
+}
+
+/** Where the code cache of `bundle` lives: `<bundle>.v8cache`, or `<bundle>.<tag>.v8cache` for one of several. */
+export function cacheFileFor(bundle: string, tag?: string): string {
+  return tag === undefined ? `${bundle}.v8cache` : `${bundle}.${tag}.v8cache`;
 }
 
 /** The first line of a cache: which bundle it belongs to. The data's length and checksum follow on the second. */
@@ -94,7 +99,7 @@ function writeAtomically(file: string, parts: readonly Buffer[]): void {
  * scripts/bundle.mjs lowers every `import()` to `require()`, which loads ES modules too since Node 20.19.
  */
 export function runWithCodeCache(bundle: string, options: CodeCacheOptions = {}): CodeCacheOutcome {
-  const cacheFile = options.cacheFile ?? `${bundle}.v8cache`;
+  const cacheFile = options.cacheFile ?? cacheFileFor(bundle);
   const source = readFileSync(bundle, 'utf8');
   const expectedBundleLine = bundleLine(bundle, source);
   const cached = readCache(cacheFile, expectedBundleLine);

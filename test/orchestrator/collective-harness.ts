@@ -127,6 +127,16 @@ export function openRunStore(runDirectory: string): CollectiveStore {
   return createSqliteStore(join(runDirectory, 'collective.db'), { pollIntervalMs: 200 });
 }
 
+/** Opens the run's store for `read`, and closes it whatever happens. */
+export async function withStore<T>(runDirectory: string, read: (store: CollectiveStore) => Promise<T>): Promise<T> {
+  const store = openRunStore(runDirectory);
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** A test's last resort: kills the orchestrator and every instance its store still lists with a live pid. */
 export async function killCollective(run: RunningCollective, runDirectory: string): Promise<void> {
   if (alive(run.pid)) run.kill('SIGKILL');

@@ -69,7 +69,6 @@ export function retryWhileBusy<T>(busyTimeoutMs: number, work: () => T): T {
 
 /** Runs `work` in one IMMEDIATE transaction (durable on return), then wakes followers if it changed history. */
 export function writeTransaction<T>(context: SqliteContext, work: () => T): T {
-  context.historyWritten = false;
   const result = retryWhileBusy(context.busyTimeoutMs, () => {
     context.historyWritten = false;
     return context.db.transaction(work).immediate();
