@@ -123,4 +123,30 @@ describe('the heuristic brain audits a repository as a collective', () => {
     expect(await run.exited).toBe(0);
     expect(existsSync(join(runDirectory, 'report.md'))).toBe(true);
   }, 150_000);
+
+  it('a 1,001- and a 60,000-character question are answered; no instance crashes on them', async () => {
+    const { workspace, runDirectory } = heuristicWorkspace({});
+    const run = start(workspace, runDirectory, ['--instances', '2', '--timeout', '110']);
+    const pids = await waitFor('the instances running', async () =>
+      existsSync(join(runDirectory, 'collective.db')) ? withStore(runDirectory, async (store) => {
+        const records = await store.listInstances();
+        return records.length === 2 && records.every((record) => record.status !== 'starting') ? records.map((record) => record.pid) : undefined;
+      }) : undefined, 30_000);
+    const questions = [`${'why is the store module so large? '.repeat(30)}`.slice(0, 1001), `${'explain the imports of src please '.repeat(2000)}`.slice(0, 60_000)];
+    const asked = await withStore(runDirectory, async (store) => Promise.all(questions.map((content) => store.publish({ from: 'human', to: 'broadcast', type: 'question', content, metadata: {} }))));
+    expect(asked.map((message) => message.content.length)).toEqual([1001, 60_000]);
+    const answers = await waitFor('an answer from each instance to each question', () =>
+      withStore(runDirectory, async (store) => {
+        const replies = (await store.readMessages({ audience: { human: true }, after: 0, limit: 10_000 })).filter((message) => message.type === 'answer');
+        const pairs = new Set(replies.map((reply) => `${reply.from}:${String(reply.metadata.inReplyTo)}`));
+        return asked.every((question) => ['instance_1', 'instance_2'].every((id) => pairs.has(`${id}:${question.id}`))) ? replies : undefined;
+      }), 60_000);
+    expect(answers.some((reply) => reply.metadata.setAside === true)).toBe(false);
+    const records = await withStore(runDirectory, (store) => store.listInstances());
+    expect(records.map((record) => record.status)).not.toContain('crashed');
+    // The same processes answered: none crashed and was restarted on the way.
+    expect(records.map((record) => record.pid)).toEqual(pids);
+    run.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  }, 150_000);
 });

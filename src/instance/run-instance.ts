@@ -9,6 +9,7 @@ import type { GovernorSettings } from '../governor/budget.js';
 import { Governor } from '../governor/governor.js';
 import { buildTurnContext } from './build-turn-context.js';
 import { InboxQueue } from './inbox-queue.js';
+import { TurnFailures, failureText, setAside } from './turn-failures.js';
 import type { Logger } from './instance-logger.js';
 import { type InstanceStateView, STATE_FILE_VERSION, writeStateFile } from './state-file.js';
 
@@ -175,6 +176,29 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
     }
   };
 
+  const failures = new TurnFailures();
+  /**
+   * A turn that threw (a tool the brain could not use, a bug on some input): the instance does not die on it.
+   * The batch is presented again once; when it fails again its messages are set aside with the reason, and the
+   * cursor moves past them. A failure with nothing in the inbox backs off and tries again.
+   */
+  const turnFailed = async (batch: readonly Message[], error: unknown): Promise<void> => {
+    const why = failureText(error);
+    const poison = failures.record(batch);
+    logger.error({ event: 'turn_failed', iteration, inbox: batch.map((message) => message.seq), attempt: failures.consecutive, error: why }, `turn failed: ${why}`);
+    if (poison) {
+      const replies = await setAside(store, id, batch, why);
+      cursor = highestSeq(batch, cursor);
+      await setStatus('waiting', `set aside ${batch.length} message(s): ${why}`, { inboxSeq: cursor });
+      logger.warn({ event: 'set_aside', inbox: batch.map((message) => message.seq), replies, reason: why }, `set aside ${batch.length} message(s)`);
+      failures.reset();
+      return;
+    }
+    carried = mergeInbox(batch, carried);
+    await setStatus('waiting', `turn failed: ${why}`);
+    if (batch.length === 0) await inbox.waitForMessage(Math.min(60_000, 1000 * 2 ** Math.min(failures.consecutive, 6)), stop);
+  };
+
   let idle = false;
   let reason = 'stopped';
   try {
@@ -226,10 +250,16 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
           },
         });
         outcome = await brain.turn(context, tools, stop);
+      } catch (error) {
+        if (stop.aborted) throw error;
+        clearTimeout(reveal);
+        await turnFailed(batch, error);
+        continue;
       } finally {
         // Whatever ends the turn (an answer, a throw), its statuses are not published late.
         clearTimeout(reveal);
       }
+      failures.reset();
       if (outcome.skipped === true && tools.calls.length === 0) {
         // Nothing changed since the brain's last turn: no model call, no turn counted; wait as an idle instance.
         idle = true;

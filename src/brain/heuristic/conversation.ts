@@ -7,9 +7,25 @@ import type { TurnScope } from './turn-scope.js';
 
 const FOCUS = /\bfocus (?:on|onto)\s+([\w./-]+)/i;
 
+/** Most words a memory query built from a question keeps (search_memory takes at most 1,000 characters). */
+const QUERY_WORDS = 40;
+
+/**
+ * The words of a question worth searching memory for: distinct, in order, at most QUERY_WORDS of them, so a
+ * question of any length (the store takes 64 KiB) becomes a query the search_memory tool accepts.
+ */
+export function memoryQueryOf(question: string): string {
+  const words = new Set<string>();
+  for (const match of question.matchAll(/[\p{L}\p{N}_./-]{2,60}/gu)) {
+    words.add(match[0].toLowerCase());
+    if (words.size >= QUERY_WORDS) break;
+  }
+  return [...words].join(' ').slice(0, 1000);
+}
+
 /** An answer from collective memory: the best matches with their evidence, or an honest "nothing yet". */
 async function answerFromMemory(scope: TurnScope, question: string): Promise<string> {
-  const hits = await use(scope.tools, 'search_memory', { query: question, limit: 4 }, memoryHitsResult);
+  const hits = await use(scope.tools, 'search_memory', { query: memoryQueryOf(question), limit: 4 }, memoryHitsResult);
   if (hits.length === 0) return `I have nothing in collective memory about that yet.`;
   return hits
     .map((hit, index) => {
