@@ -138,7 +138,7 @@ describe('the heuristic brain audits a repository as a collective', () => {
     const answers = await waitFor('an answer from each instance to each question', () =>
       withStore(runDirectory, async (store) => {
         const replies = (await store.readMessages({ audience: { human: true }, after: 0, limit: 10_000 })).filter((message) => message.type === 'answer');
-        const pairs = new Set(replies.map((reply) => `${reply.from}:${String(reply.metadata.inReplyTo)}`));
+        const pairs = new Set(replies.map((reply) => `${reply.from}:${typeof reply.metadata.inReplyTo === 'string' ? reply.metadata.inReplyTo : ''}`));
         return asked.every((question) => ['instance_1', 'instance_2'].every((id) => pairs.has(`${id}:${question.id}`))) ? replies : undefined;
       }), 60_000);
     expect(answers.some((reply) => reply.metadata.setAside === true)).toBe(false);
