@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { type DashboardServer, startDashboard } from '../src/dashboard/server/serve-dashboard.js';
 import { type CollectiveStore, createSqliteStore } from '../src/store/index.js';
-import { findChromium, launchChromium } from '../src/testing/chromium.js';
+import { findChromium, launchChromium } from '../test/support/chromium.js';
 import { percentile, round } from './store/stats.js';
 
 const WRITER = join(import.meta.dirname, 'dashboard', 'writer-process.js');

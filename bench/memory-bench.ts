@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type RetrieveOptions, retrieveMemory } from '../src/collective/memory/index.js';
+import { type RetrieveOptions, retrieveMemory } from '../src/memory/index.js';
 import { type CollectiveStore, createSqliteStore } from '../src/store/index.js';
 import { type MemoryBenchPlan, memoryBenchPlan } from './memory/bench-plan.js';
 import { formatNumber } from './memory/bench-stats.js';

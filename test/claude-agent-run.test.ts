@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isAgentSdkInstalled } from '../src/brain/claude-agent/load-agent-sdk.js';
-import { type MockLlmRequest, type MockLlmServer, byInstance, firstUserText, instanceIdOf, planResponder, startMockLlmServer, succeeded } from '../src/testing/index.js';
-import { CLI, RunningCollective, cli, withStore, waitFor, killCollective } from './orchestrator/collective-harness.js';
+import { type MockLlmRequest, type MockLlmServer, byInstance, firstUserText, instanceIdOf, planResponder, startMockLlmServer, succeeded } from './support/model-server/index.js';
+import { CLI, RunningCollective, cli, withStore, waitFor, killCollective } from './support/collective-harness.js';
 
 const installed = isAgentSdkInstalled();
 if (!installed) {

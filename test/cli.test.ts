@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createSqliteStore } from '../src/store/index.js';
-import { cli } from './orchestrator/collective-harness.js';
+import { cli } from './support/collective-harness.js';
 
 let runDirectory = '';
 

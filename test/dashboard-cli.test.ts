@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../src/store/index.js';
-import { CLI, cli } from './orchestrator/collective-harness.js';
+import { CLI, cli } from './support/collective-harness.js';
 
 let runDirectory = '';
 

@@ -5,8 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardServer, startDashboard } from '../src/dashboard/server/serve-dashboard.js';
 import { type CollectiveStore, createSqliteStore } from '../src/store/index.js';
-import { findChromium, launchChromium, warnNoBrowser } from '../src/testing/chromium.js';
-import { RunningCollective, alive, makeWorkspace, openRunStore, waitFor } from './orchestrator/collective-harness.js';
+import { findChromium, launchChromium, warnNoBrowser } from './support/chromium.js';
+import { RunningCollective, alive, makeWorkspace, openRunStore, waitFor } from './support/collective-harness.js';
 
 const chromiumPath = findChromium();
 if (chromiumPath === null) warnNoBrowser('dashboard browser tests');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CollectiveStore } from '../src/store/index.js';
-import { RunningCollective, alive, cli, makeWorkspace, openRunStore, waitFor } from './orchestrator/collective-harness.js';
+import { RunningCollective, alive, cli, makeWorkspace, openRunStore, waitFor } from './support/collective-harness.js';
 
 const ECHO = {
   version: 1,

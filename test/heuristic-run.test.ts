@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { writeFixtureRepository } from './heuristic/fixture-repository.js';
-import { RunningCollective, alive, openRunStore, withStore, waitFor } from './orchestrator/collective-harness.js';
+import { writeFixtureRepository } from './support/fixture-repository.js';
+import { RunningCollective, alive, openRunStore, withStore, waitFor } from './support/collective-harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -16,8 +16,8 @@ import {
   planResponder,
   startMockLlmServer,
   succeeded,
-} from '../src/testing/index.js';
-import { CLI, RunningCollective, cli, withStore, waitFor, killCollective } from './orchestrator/collective-harness.js';
+} from './support/model-server/index.js';
+import { CLI, RunningCollective, cli, withStore, waitFor, killCollective } from './support/collective-harness.js';
 
 const SECRET = 'sk-e2e-secret-that-must-never-be-written-0123456789';
 const FILES: Record<string, string> = {

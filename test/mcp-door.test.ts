@@ -6,7 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createSqliteStore } from '../src/store/index.js';
-import { CLI } from './orchestrator/collective-harness.js';
+import { CLI } from './support/collective-harness.js';
 
 let runDirectory = '';
 let workspace = '';

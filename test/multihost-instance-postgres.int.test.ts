@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CollectiveStore } from '../src/store/index.js';
 import { createPostgresStore } from '../src/store/postgres/create-postgres-store.js';
-import { CLI, RunningCollective, alive, cli, makeWorkspace, waitFor } from './orchestrator/collective-harness.js';
+import { CLI, RunningCollective, alive, cli, makeWorkspace, waitFor } from './support/collective-harness.js';
 import { dropSchema, testPostgresUrl, uniqueSchema } from './support/postgres-cluster.js';
 
 const url = testPostgresUrl('the multi-host instance tests (tachikoma instance --store postgres://…)');

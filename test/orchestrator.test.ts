@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CollectiveStore } from '../src/store/index.js';
-import { RunningCollective, alive, cli, handledIds, makeWorkspace, openRunStore, turnRecords, waitFor } from './orchestrator/collective-harness.js';
+import { RunningCollective, alive, cli, handledIds, makeWorkspace, openRunStore, turnRecords, waitFor } from './support/collective-harness.js';
 
 const LIVE = new Set(['idle', 'thinking', 'writing', 'tool', 'waiting']);
 const ECHO_SCRIPT = {

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectiveStore } from '../src/store/index.js';
 import { createPostgresStore } from '../src/store/postgres/create-postgres-store.js';
-import { CLI, waitFor } from './orchestrator/collective-harness.js';
+import { CLI, waitFor } from './support/collective-harness.js';
 import { type NetworkNamespace, createNetworkNamespace, networkNamespaceUnavailable } from './support/network-namespace.js';
 import { testPostgresUrl } from './support/postgres-cluster.js';
 import { type PrivateCluster, postgresBinDirectory, startPrivateCluster } from './support/private-cluster.js';

@@ -1,4 +1,4 @@
-import { focusQuery, memoryTokens } from '../../src/collective/memory/index.js';
+import { focusQuery, memoryTokens } from '../../src/memory/index.js';
 import type { MemoryItem, NewMemoryItem } from '../../src/protocol/index.js';
 import type { LabelledCorpus } from './labelled-corpus.js';
 import type { CorpusFacts } from './memory-report.js';

@@ -1,4 +1,4 @@
-import { isNearDuplicate, rememberUnique } from '../../src/collective/memory/index.js';
+import { isNearDuplicate, rememberUnique } from '../../src/memory/index.js';
 import type { NewMemoryItem } from '../../src/protocol/index.js';
 import type { CollectiveStore } from '../../src/store/index.js';
 import { nowMs } from './bench-stats.js';

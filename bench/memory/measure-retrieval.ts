@@ -1,4 +1,4 @@
-import { type ScoredMemory, packContext } from '../../src/collective/memory/index.js';
+import { type ScoredMemory, packContext } from '../../src/memory/index.js';
 import { cpuMs, nowMs } from './bench-stats.js';
 import type { LabelledQuery } from './labelled-corpus.js';
 

@@ -1,6 +1,6 @@
 import type { TurnContext } from '../brain/brain.js';
 import type { MemoryItem, Message, Role, Task } from '../protocol/index.js';
-import { packContext, retrieveMemory } from '../collective/memory/index.js';
+import { packContext, retrieveMemory } from '../memory/index.js';
 import type { CollectiveStore } from '../store/index.js';
 
 /** Caps that keep a turn's context bounded however much the collective knows. */

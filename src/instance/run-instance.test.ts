@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Brain } from '../brain/brain.js';
 import { createProviderBrain } from '../brain/llm/create-llm-brain.js';
 import { type CollectiveStore, createSqliteStore } from '../store/index.js';
-import { type MockLlmRequest, type MockLlmServer, type MockReply, firstUserText, startMockLlmServer } from '../testing/index.js';
+import { type MockLlmRequest, type MockLlmServer, type MockReply, firstUserText, startMockLlmServer } from '../../test/support/model-server/index.js';
 import { runInstance } from './run-instance.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];

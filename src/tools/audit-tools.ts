@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { analyzeFile, analyzeRepository, listSourceFiles, readSourceFile } from '../brain/heuristic/audit/index.js';
+import { analyzeFile, analyzeRepository, listSourceFiles, readSourceFile } from '../audit/index.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 /** Static analysis of workspace files, shared by every brain: hot spots with path:line evidence. */

@@ -12,7 +12,7 @@ import {
   titleSchema,
   voteRuleSchema,
 } from '../protocol/index.js';
-import { rememberUnique } from '../collective/memory/index.js';
+import { rememberUnique } from '../memory/index.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const findingInput = z.strictObject({

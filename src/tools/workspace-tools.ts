@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { resolveInWorkspace } from './workspace-path.js';
+import { resolveInWorkspace } from '../workspace/workspace-path.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const SKIPPED = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.tachikoma', '.next', 'target', 'vendor']);

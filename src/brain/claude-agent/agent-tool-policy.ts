@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { resolveInWorkspace } from '../../tools/workspace-path.js';
+import { resolveInWorkspace } from '../../workspace/workspace-path.js';
 import { COLLECTIVE_SERVER } from './collective-mcp-server.js';
 
 /** What the agent may do with its own (built-in) tools. */

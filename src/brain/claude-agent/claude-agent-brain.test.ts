@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type MockLlmRequest, type MockLlmServer, type MockReply, type ToolBoxFixture, createToolBoxFixture, startMockLlmServer, trailingToolResults } from '../../testing/index.js';
+import { type MockLlmRequest, type MockLlmServer, type MockReply, type ToolBoxFixture, createToolBoxFixture, startMockLlmServer, trailingToolResults } from '../../../test/support/model-server/index.js';
 import { createClaudeAgentBrain } from './create-claude-agent-brain.js';
 import { isAgentSdkInstalled } from './load-agent-sdk.js';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Proposal, Task } from '../../protocol/index.js';
 import { THEMES } from '../../collective/themes.js';
-import { planAuditUnits } from './audit/index.js';
-import { isSourcePath } from './audit/source-language.js';
+import { planAuditUnits } from '../../audit/index.js';
+import { isSourcePath } from '../../audit/source-language.js';
 import { IDS, leaseResult, memoryListResult, proposalsResult, taskKind, tasksResult } from './heuristic-state.js';
 import { act, tryUse, use } from './tool-calls.js';
 import type { TurnScope } from './turn-scope.js';

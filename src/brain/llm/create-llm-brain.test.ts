@@ -1,7 +1,7 @@
 import { APICallError } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ToolBoxFixture, createToolBoxFixture } from '../../testing/index.js';
+import { type ToolBoxFixture, createToolBoxFixture } from '../../../test/support/model-server/index.js';
 import { BrainError } from '../brain-error.js';
 import { createLlmBrain } from './create-llm-brain.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type MockLlmServer, type ToolBoxFixture, createToolBoxFixture, replyQueue, startMockLlmServer, toolThen, trailingToolResults } from '../../testing/index.js';
+import { type MockLlmServer, type ToolBoxFixture, createToolBoxFixture, replyQueue, startMockLlmServer, toolThen, trailingToolResults } from '../../../test/support/model-server/index.js';
 import { createProviderBrain } from './create-llm-brain.js';
 import type { LlmBrainKind } from './llm-options.js';
 

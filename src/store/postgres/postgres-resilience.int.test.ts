@@ -12,7 +12,7 @@ import type { Message } from '../../protocol/index.js';
 import type { CollectiveStore } from '../collective-store.js';
 import { openStore } from '../open-store.js';
 import { StoreError } from '../store-error.js';
-import { take } from '../testing/conformance-context.js';
+import { take } from '../../../test/conformance/conformance-context.js';
 import { type PostgresStoreOptions, createPostgresStore } from './create-postgres-store.js';
 
 const url = testPostgresUrl('the PostgreSQL store resilience tests');

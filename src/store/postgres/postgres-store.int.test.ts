@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { dropSchema, insertForeignMessages, testPostgresUrl, uniqueSchema } from '../../../test/support/postgres-cluster.js';
 import type { CollectiveStore } from '../collective-store.js';
-import { runConformanceSuite } from '../testing/collective-store.conformance.js';
+import { runConformanceSuite } from '../../../test/conformance/collective-store.conformance.js';
 import { createPostgresStore } from './create-postgres-store.js';
 
 const url = testPostgresUrl('the PostgreSQL CollectiveStore conformance suite');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
 import type { CollectiveStore } from '../collective-store.js';
-import { runConformanceSuite } from '../testing/collective-store.conformance.js';
+import { runConformanceSuite } from '../../../test/conformance/collective-store.conformance.js';
 import { createSqliteStore } from './create-sqlite-store.js';
 
 runConformanceSuite({

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, it } from 'vitest';
-import type { CollectiveStore } from '../collective-store.js';
+import type { CollectiveStore } from '../../src/store/collective-store.js';
 import { type ConformanceTarget, type ManualClock, type StoreHarness, manualClock } from './store-harness.js';
 
 /** What each conformance case gets: a fresh collective, a handle on it, a clock it can move. */

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { AuditFinding } from '../audit-finding.js';
-import { readSourceFile, type SourceFile } from '../source-file.js';
+import type { AuditFinding } from '../../src/audit/audit-finding.js';
+import { readSourceFile, type SourceFile } from '../../src/audit/source-file.js';
 
 /** A throw-away workspace on disk holding the given files, for tests. */
 export interface FixtureWorkspace {

@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
-import { MAX_CONTENT_BYTES } from '../../protocol/index.js';
-import { StoreError } from '../store-error.js';
+import { MAX_CONTENT_BYTES } from '../../src/protocol/index.js';
+import { StoreError } from '../../src/store/store-error.js';
 import { registerInstances, take, useCaseContext } from './conformance-context.js';
 import type { ConformanceTarget } from './store-harness.js';
 

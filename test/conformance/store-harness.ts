@@ -1,4 +1,4 @@
-import type { CollectiveStore, StoreOptions } from '../collective-store.js';
+import type { CollectiveStore, StoreOptions } from '../../src/store/collective-store.js';
 
 /** A hand-written row that breaks the message schema, as an outside tool editing the store might leave it. */
 export interface ForeignMessageRow {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from './analyze-file.js';
 import type { AuditFinding } from './audit-finding.js';
 import { createSourceFile } from './source-file.js';
-import { byKey, createFixtureWorkspace, evidenceLines, lines } from './testing/fixture-workspace.js';
+import { byKey, createFixtureWorkspace, evidenceLines, lines } from '../../test/support/audit-fixture-workspace.js';
 
 const workspace = createFixtureWorkspace({
   'src/risky.ts': lines(

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeRepository } from './analyze-repository.js';
 import type { AuditFinding } from './audit-finding.js';
 import { normaliseLine } from './significant-lines.js';
-import { createFixtureWorkspace, evidenceLines, lines } from './testing/fixture-workspace.js';
+import { createFixtureWorkspace, evidenceLines, lines } from '../../test/support/audit-fixture-workspace.js';
 
 /** A module with `count` small functions whose every line mentions `name`, so modules never duplicate each other. */
 function moduleWithFunctions(name: string, count: number, header: string[] = []): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditError } from './audit-error.js';
 import { listSourceFiles, readSourceFile } from './source-file.js';
-import { createFixtureWorkspace, type FixtureWorkspace } from './testing/fixture-workspace.js';
+import { createFixtureWorkspace, type FixtureWorkspace } from '../../test/support/audit-fixture-workspace.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NewMemoryItem } from '../../protocol/index.js';
-import { type CollectiveStore, createSqliteStore } from '../../store/index.js';
+import type { NewMemoryItem } from '../../src/protocol/index.js';
+import { type CollectiveStore, createSqliteStore } from '../../src/store/index.js';
 
 /** A fresh SQLite store in a temporary directory, and how to remove it (tests only). */
 export interface TestStore {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryError } from './memory-error.js';
-import { type TestStore, finding, openTestStore } from './memory-test-store.js';
+import { type TestStore, finding, openTestStore } from '../../test/support/memory-test-store.js';
 import { DEFAULT_HALF_LIFE_MS, retrieveMemory } from './retrieve-memory.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);

@@ -1,5 +1,5 @@
-import type { MemoryItem, MemoryKind } from '../../protocol/index.js';
-import type { CollectiveStore, MemoryHit } from '../../store/index.js';
+import type { MemoryItem, MemoryKind } from '../protocol/index.js';
+import type { CollectiveStore, MemoryHit } from '../store/index.js';
 import { asSearchText, codeSearchText } from './code-anchors.js';
 import { codeRelevance, textRelevance } from './code-relevance.js';
 import { MemoryError } from './memory-error.js';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from './analyze-file.js';
 import type { AuditFinding } from './audit-finding.js';
 import { LONG_FILE_LINES } from './size-findings.js';
-import { byKey, createFixtureWorkspace, evidenceLines, lines } from './testing/fixture-workspace.js';
+import { byKey, createFixtureWorkspace, evidenceLines, lines } from '../../test/support/audit-fixture-workspace.js';
 
 const repeat = (count: number, line: string): string[] => Array.from({ length: count }, () => line);
 

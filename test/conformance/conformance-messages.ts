@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { StoreError } from '../store-error.js';
+import { StoreError } from '../../src/store/store-error.js';
 import { registerInstances, take, useCaseContext } from './conformance-context.js';
 import type { ConformanceTarget } from './store-harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MemoryItem } from '../../protocol/index.js';
+import type { MemoryItem } from '../protocol/index.js';
 import { MemoryError } from './memory-error.js';
 import { estimateTokens, memoryTokens, packContext, renderMemory } from './pack-context.js';
 import type { ScoredMemory } from './retrieve-memory.js';

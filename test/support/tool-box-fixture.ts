@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ToolBox, TurnContext } from '../brain/brain.js';
-import { allowedTools } from '../collective/roles.js';
-import { buildTurnContext } from '../instance/build-turn-context.js';
-import type { Message, NewMessage, Role } from '../protocol/index.js';
-import { type CollectiveStore, createSqliteStore } from '../store/index.js';
-import { ALL_TOOLS } from '../tools/all-tools.js';
-import { type ToolCallRecord, createToolBox } from '../tools/create-tool-box.js';
+import type { ToolBox, TurnContext } from '../../src/brain/brain.js';
+import { allowedTools } from '../../src/collective/roles.js';
+import { buildTurnContext } from '../../src/instance/build-turn-context.js';
+import type { Message, NewMessage, Role } from '../../src/protocol/index.js';
+import { type CollectiveStore, createSqliteStore } from '../../src/store/index.js';
+import { ALL_TOOLS } from '../../src/tools/all-tools.js';
+import { type ToolCallRecord, createToolBox } from '../../src/tools/create-tool-box.js';
 
 /** A temporary collective for testing a brain: a SQLite store, a workspace with files, real tools. */
 export interface ToolBoxFixture {

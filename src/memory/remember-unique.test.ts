@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError } from '../../store/index.js';
-import { type TestStore, finding, openTestStore } from './memory-test-store.js';
+import { StoreError } from '../store/index.js';
+import { type TestStore, finding, openTestStore } from '../../test/support/memory-test-store.js';
 import { rememberUnique } from './remember-unique.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);

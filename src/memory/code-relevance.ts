@@ -1,4 +1,4 @@
-import type { MemoryHit } from '../../store/index.js';
+import type { MemoryHit } from '../store/index.js';
 import { anchorAgreement, anchorGroups, codeAnchors, codeTokens, isCodeAnchor } from './code-anchors.js';
 import { relatedAnchors } from './expand-query.js';
 import { isContentWord } from './query-terms.js';

@@ -12,4 +12,4 @@ export {
   toolThen,
   trailingToolResults,
 } from './scripted-responder.js';
-export { type ToolBoxFixture, type ToolBoxFixtureOptions, createToolBoxFixture } from './tool-box-fixture.js';
+export { type ToolBoxFixture, type ToolBoxFixtureOptions, createToolBoxFixture } from '../tool-box-fixture.js';

@@ -22,7 +22,7 @@ function firstExisting(candidates: readonly string[], known: ReadonlySet<string>
 
 /** Resolves a relative JS/TS specifier: exact file, `.js`→`.ts` mapping, added extensions, then `index` files. */
 export function resolveScriptSpecifier(from: string, specifier: string, known: ReadonlySet<string>): string | null {
-  if (!specifier.startsWith('./') && !specifier.startsWith('../')) return null;
+  if (!specifier.startsWith('.') && !specifier.startsWith('../')) return null;
   const target = posix.normalize(posix.join(posix.dirname(from), specifier));
   if (target.startsWith('../')) return null;
   const extension = posix.extname(target);

@@ -1,4 +1,4 @@
-import type { MemoryItem } from '../../protocol/index.js';
+import type { MemoryItem } from '../protocol/index.js';
 import { MemoryError } from './memory-error.js';
 import type { ScoredMemory } from './retrieve-memory.js';
 

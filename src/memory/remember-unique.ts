@@ -1,5 +1,5 @@
-import { type MemoryItem, type NewMemoryItem, newMemoryItemSchema } from '../../protocol/index.js';
-import type { CollectiveStore } from '../../store/index.js';
+import { type MemoryItem, type NewMemoryItem, newMemoryItemSchema } from '../protocol/index.js';
+import type { CollectiveStore } from '../store/index.js';
 import { asSearchText, codeAnchors } from './code-anchors.js';
 import { NEAR_DUPLICATE_THRESHOLD, fingerprint, fingerprintSimilarity } from './near-duplicate.js';
 import { focusQuery } from './query-terms.js';
