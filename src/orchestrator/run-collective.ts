@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
-import { isStopRequest } from '../instance/run-instance.js';
+import { isStopRequest } from '../instance/stop-requests.js';
 import { runPaths } from '../instance/run-paths.js';
 import { type InstanceRecord, messageSchema, nowTimestamp } from '../protocol/index.js';
 import { type CollectiveStore, isPostgresSpec, openStore } from '../store/index.js';
