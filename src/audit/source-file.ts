@@ -1,9 +1,10 @@
-import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { join, posix } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join, posix, sep } from 'node:path';
 import { AuditError } from './audit-error.js';
 import { compareText } from './audit-finding.js';
 import { isSourcePath, languageOfPath, type SourceLanguage } from './source-language.js';
-import { isInside, realWorkspace, resolveInsideWorkspace } from './workspace-path.js';
+import { walkWorkspace } from '../workspace/walk-workspace.js';
+import { WorkspaceEscapeError, realWorkspace, resolveInWorkspace } from '../workspace/workspace-path.js';
 
 /** One source file as the analyses see it: workspace-relative posix path, text, and its lines (no line endings). */
 export interface SourceFile {
@@ -13,18 +14,7 @@ export interface SourceFile {
   language: SourceLanguage;
 }
 
-/** Folders never audited: dependencies, build output, and anything hidden (`.git`, `.tachikoma`, ...). */
-export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
-  'node_modules',
-  'dist',
-  'build',
-  'coverage',
-  'vendor',
-  'out',
-  'target',
-  '__pycache__',
-  'venv',
-]);
+export { SKIPPED_FOLDERS } from '../workspace/walk-workspace.js';
 
 /** Default cap on listed files, so a huge workspace cannot stall a turn. */
 export const DEFAULT_MAX_FILES = 5_000;
@@ -43,58 +33,40 @@ function looksBinary(absolutePath: string): boolean {
   }
 }
 
-function sortedEntries(folder: string): Dirent[] {
+/** Is this file small enough and text (not binary)? */
+function isReadableText(absolutePath: string, maxBytes: number): boolean {
   try {
-    return readdirSync(folder, { withFileTypes: true }).sort((left, right) => compareText(left.name, right.name));
+    return statSync(absolutePath).size <= maxBytes && !looksBinary(absolutePath);
   } catch {
-    return [];
-  }
-}
-
-/** Resolves a symlink and returns its real path when it is a regular file inside the workspace, else null. */
-function followFileLink(root: string, absolutePath: string): string | null {
-  try {
-    const real = realpathSync(absolutePath);
-    return isInside(root, real) && statSync(real).isFile() ? real : null;
-  } catch {
-    return null;
+    return false;
   }
 }
 
 /**
- * Lists source files under `workspace` (posix relative paths, sorted), skipping node_modules, .git, dist, build,
- * coverage, vendor, hidden folders (.tachikoma etc.), binary files, files over maxBytes; never follows a symlink
- * out of the workspace (resolve realpath and check it stays inside). Symlinked folders are not entered at all
- * (they could loop or list a file twice); symlinked files are kept when their target is inside the workspace.
+ * Lists source files under `workspace` (posix relative paths, sorted) through the one workspace walker (which skips
+ * dependencies, build output and hidden folders, and never follows a symlink out), keeping source files only —
+ * not binary, not over maxBytes.
  */
 export function listSourceFiles(workspace: string, options?: { maxFiles?: number; maxBytes?: number }): string[] {
-  const maxFiles = options?.maxFiles ?? DEFAULT_MAX_FILES;
   const maxBytes = options?.maxBytes ?? DEFAULT_MAX_BYTES;
   const root = realWorkspace(workspace);
-  const found: string[] = [];
-  const walk = (folder: string, prefix: string): void => {
-    for (const entry of sortedEntries(folder)) {
-      if (found.length >= maxFiles) return;
-      if (entry.name.startsWith('.')) continue;
-      const absolutePath = join(folder, entry.name);
-      const relativePath = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) walk(absolutePath, relativePath);
-        continue;
-      }
-      if (!isSourcePath(relativePath)) continue;
-      const target = entry.isSymbolicLink() ? followFileLink(root, absolutePath) : entry.isFile() ? absolutePath : null;
-      if (target === null) continue;
-      try {
-        if (statSync(target).size > maxBytes || looksBinary(target)) continue;
-      } catch {
-        continue;
-      }
-      found.push(relativePath);
-    }
-  };
-  walk(root, '');
-  return found.sort(compareText);
+  const { files } = walkWorkspace(root, {
+    limit: options?.maxFiles ?? DEFAULT_MAX_FILES,
+    accept: (path) => isSourcePath(path) && isReadableText(join(root, path), maxBytes),
+  });
+  return files.sort(compareText);
+}
+
+/** The real path of a workspace file, with the audit's error codes for a path outside it or missing. */
+function resolveInsideWorkspace(workspace: string, relativePath: string): string {
+  const normalised = posix.normalize(relativePath.split(sep).join('/'));
+  try {
+    if (normalised === '..' || normalised.startsWith('../')) throw new WorkspaceEscapeError(`Path ${relativePath} climbs out of the workspace; only files inside it can be read.`);
+    return resolveInWorkspace(workspace, normalised, { real: true });
+  } catch (error) {
+    if (WorkspaceEscapeError.isInstance(error)) throw new AuditError(error.code, error.message, { cause: error });
+    throw error;
+  }
 }
 
 /** Splits text into lines without their endings (`\n` or `\r\n`); a final newline does not add an empty line. */

@@ -1,20 +1,15 @@
+import { TachikomaError } from '../core/errors.js';
 import type { z } from 'zod';
 
 /** Thrown when a record fails its schema; `issues` lists each problem as `path: message`. */
-export class ProtocolError extends Error {
-  readonly marker = 'tachikoma.protocol-error';
-  readonly code = 'invalid_record' as const;
+export class ProtocolError extends TachikomaError<'invalid_record'> {
+  static override readonly kind = 'ProtocolError';
   constructor(
     message: string,
     readonly issues: readonly string[],
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'ProtocolError';
-  }
-
-  static isInstance(error: unknown): error is ProtocolError {
-    return error instanceof Error && (error as { marker?: unknown }).marker === 'tachikoma.protocol-error';
+    super('invalid_record', message, options);
   }
 }
 

@@ -1,27 +1,16 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
+import { walkWorkspace } from '../workspace/walk-workspace.js';
 import { resolveInWorkspace } from '../workspace/workspace-path.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
-const SKIPPED = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.tachikoma', '.next', 'target', 'vendor']);
 const MAX_FILE_BYTES = 256 * 1024;
 
-function walk(root: string, folder: string, limit: number, out: string[]): void {
-  let entries;
-  try {
-    entries = readdirSync(folder, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    if (out.length >= limit) return;
-    if (entry.name.startsWith('.') || SKIPPED.has(entry.name)) continue;
-    const full = join(folder, entry.name);
-    if (entry.isDirectory()) walk(root, full, limit, out);
-    else if (entry.isFile()) out.push(relative(root, full).split('\\').join('/'));
-  }
+/** Files under a workspace folder (checked to be inside it), through the one workspace walker. */
+function filesUnder(workspace: string, folder: string | undefined, limit: number): string[] {
+  const start = relative(resolveInWorkspace(workspace, '.'), resolveInWorkspace(workspace, folder ?? '.')).split('\\').join('/');
+  return walkWorkspace(workspace, { limit, folder: start }).files;
 }
 
 /** Reading the workspace: list, read and grep, confined to the workspace root. */
@@ -31,11 +20,7 @@ export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
     description: 'List files under a folder of the workspace (skips node_modules, .git, dist and hidden folders).',
     input: z.strictObject({ folder: z.string().max(1000).optional(), limit: z.number().int().min(1).max(5000).optional() }),
     run: (input, env) => {
-      const start = resolveInWorkspace(env.workspace, input.folder ?? '.');
-      const root = resolveInWorkspace(env.workspace, '.');
-      const files: string[] = [];
-      walk(root, start, input.limit ?? 1000, files);
-      return Promise.resolve(files);
+      return Promise.resolve(filesUnder(env.workspace, input.folder, input.limit ?? 1000));
     },
   }),
   defineTool({
@@ -74,8 +59,7 @@ export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
         return Promise.reject(new Error(`invalid pattern: ${(error as Error).message}`));
       }
       const root = resolveInWorkspace(env.workspace, '.');
-      const files: string[] = [];
-      walk(root, resolveInWorkspace(env.workspace, input.folder ?? '.'), 5000, files);
+      const files = filesUnder(env.workspace, input.folder, 5000);
       const limit = input.limit ?? 100;
       const matches: Array<{ at: string; line: string }> = [];
       for (const file of files) {
