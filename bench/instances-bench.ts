@@ -21,7 +21,7 @@ import { measureIdleCpu, measureMemory } from './instances/footprint-measure.js'
 import { type FootprintPlan, type FootprintResults, humanReport, summary } from './instances/footprint-report.js';
 import { clockTicksPerSecond, processRunning, readCpuPressure, readProcessCpu } from './instances/proc-stats.js';
 import { cacheFileFor } from '../src/boot/code-cache.js';
-import { instanceBundlePath } from '../src/orchestrator/package-root.js';
+import { instanceBundlePath } from '../src/orchestrator/instance-command.js';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { InstanceRecord, MemoryItem, Message, Role, Task } from '../protocol/index.js';
 
 /** A JSON value. */
@@ -24,29 +23,10 @@ export interface TurnContext {
   openTasks: Task[];
 }
 
-/** What a tool returns to the brain: ok with data, or an error the brain can read and react to. */
-export type ToolResult = { ok: true; data: unknown } | { ok: false; error: string };
-
-/** A tool a brain may call: name, description, zod input schema. */
-export interface ToolSpec {
-  name: string;
-  description: string;
-  input: z.ZodType;
-}
-
-/** The tools a brain gets for one turn. Every call is validated, run, and recorded by the instance. */
-export interface ToolBox {
-  readonly specs: readonly ToolSpec[];
-  call(name: string, input: unknown): Promise<ToolResult>;
-}
-
-/** Token use of one turn, when the brain knows it. */
-export interface TurnUsage {
-  inputTokens: number;
-  outputTokens: number;
-  /** What the turn cost in USD, when the brain's provider reports it; otherwise the governor prices the tokens. */
-  costUsd?: number;
-}
+export type { ToolBox, ToolResult, ToolSpec } from '../tools/tool-box.js';
+export type { TurnUsage } from '../governor/usage.js';
+import type { ToolBox } from '../tools/tool-box.js';
+import type { TurnUsage } from '../governor/usage.js';
 
 /** How a turn ended. `idle`: nothing left to do until a message arrives. `done`: this instance has finished the goal. */
 export interface TurnOutcome {

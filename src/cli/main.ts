@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { BRAIN_KINDS } from '../brain/brain-kinds.js';
+import { BRAIN_KINDS } from '../brain/registry.js';
 import { reportKnownFailure } from './report-failure.js';
 
 const runDirOption = (): Option => new Option('--run-dir <dir>', 'run directory (default: .tachikoma in the current folder)');

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type RunPaths, runPaths } from '../instance/run-paths.js';
+import { type RunPaths, runPaths } from '../core/run-paths.js';
 import { type RunRecord, readRunRecord } from '../orchestrator/run-config.js';
 import { type CollectiveStore, openStore } from '../store/index.js';
 import { CliError } from './cli-error.js';

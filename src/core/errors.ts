@@ -31,6 +31,6 @@ export class TachikomaError<Code extends string = string> extends Error {
 
   /** Is `error` one of this class's errors, with this code? */
   static hasCode<T extends abstract new (...args: never[]) => TachikomaError>(this: T, error: unknown, code: InstanceType<T>['code']): error is InstanceType<T> {
-    return (this as unknown as typeof TachikomaError).isInstance(error) && (error).code === code;
+    return (this as unknown as typeof TachikomaError).isInstance(error) && error.code === code;
   }
 }

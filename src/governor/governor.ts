@@ -1,4 +1,4 @@
-import type { TurnUsage } from '../brain/brain.js';
+import type { TurnUsage } from './usage.js';
 import type { CollectiveStore } from '../store/index.js';
 import { type Budget, type GovernorSettings, NO_USAGE, type Usage, addUsage, budgetExceeded, extendBudget, usageSchema } from './budget.js';
 import { LoopGuard } from './loop-guard.js';

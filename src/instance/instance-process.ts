@@ -1,9 +1,9 @@
-import { createBrain } from '../brain/create-brain.js';
+import { createBrain } from '../brain/registry.js';
 import type { GovernorSettings } from '../governor/budget.js';
 import type { Role } from '../protocol/index.js';
 import { openStore } from '../store/index.js';
 import { createFileLogger } from './instance-logger.js';
-import { runPaths } from './run-paths.js';
+import { runPaths } from '../core/run-paths.js';
 import { runInstance } from './run-instance.js';
 
 export interface InstanceProcessOptions {

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { BRAINS, isBrainKind } from '../brain/registry.js';
 import writeFileAtomic from 'write-file-atomic';
 import { isStopRequest } from '../instance/stop-requests.js';
-import { runPaths } from '../instance/run-paths.js';
+import { runPaths } from '../core/run-paths.js';
 import { type InstanceRecord, messageSchema, nowTimestamp } from '../protocol/index.js';
 import { type CollectiveStore, isPostgresSpec, openStore } from '../store/index.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import type { EventSink, OrchestratorEvent } from './orchestrator-events.js';
-import { instanceEntryArgs } from './package-root.js';
+import { instanceEntryArgs } from './instance-command.js';
 import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
 import { acquireRunLock } from './run-lock.js';
 import { ViewWriter } from './view-writer.js';
@@ -46,8 +47,6 @@ export interface LiveRun {
  */
 const INSTANCE_NODE_OPTIONS = ['--no-memory-reducer'];
 
-/** Brains that open no network connection of their own. */
-const OFFLINE_BRAINS = new Set(['heuristic', 'scripted']);
 
 /**
  * Environment of an instance process: the orchestrator's, without NODE_EXTRA_CA_CERTS when the instance opens
@@ -55,8 +54,13 @@ const OFFLINE_BRAINS = new Set(['heuristic', 'scripted']);
  * certificate store as it starts, whether or not the process ever uses TLS: about 50 ms of CPU per process
  * on the machines we measure on, which sixteen instances starting together on two cores pay at once.
  */
+/** Does this brain open no network connection of its own? */
+function isOffline(brain: string): boolean {
+  return isBrainKind(brain) && !BRAINS[brain].network;
+}
+
 export function instanceEnvironment(brain: string, store: string | null, environment: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | undefined {
-  if (environment.NODE_EXTRA_CA_CERTS === undefined || !OFFLINE_BRAINS.has(brain) || isPostgresSpec(store)) return undefined;
+  if (environment.NODE_EXTRA_CA_CERTS === undefined || !isOffline(brain) || isPostgresSpec(store)) return undefined;
   const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = environment;
   return rest;
 }

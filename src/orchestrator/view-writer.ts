@@ -1,5 +1,5 @@
 import writeFileAtomic from 'write-file-atomic';
-import type { RunPaths } from '../instance/run-paths.js';
+import type { RunPaths } from '../core/run-paths.js';
 import type { CollectiveStore } from '../store/index.js';
 
 /** How much of the store the JSON views hold; the store itself keeps everything. */

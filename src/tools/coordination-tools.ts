@@ -1,7 +1,7 @@
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { COORDINATOR_LEASE } from '../collective/roles.js';
-import { runPaths } from '../instance/run-paths.js';
+import { runPaths } from '../core/run-paths.js';
 import { contentSchema, idSchema, memoryKindSchema, optionSchema, roleSchema, tagSchema, taskStateSchema, textSchema, titleSchema } from '../protocol/index.js';
 import { type ToolDefinition, type ToolEnvironment, defineTool } from './tool-definition.js';
 

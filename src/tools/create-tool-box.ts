@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ToolBox, ToolResult } from '../brain/brain.js';
+import type { ToolBox, ToolResult } from './tool-box.js';
 import { ProtocolError, describeIssues } from '../protocol/index.js';
 import { StoreError } from '../store/index.js';
 import type { ToolDefinition, ToolEnvironment } from './tool-definition.js';

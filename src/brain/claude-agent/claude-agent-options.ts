@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Role, describeIssues } from '../../protocol/index.js';
 import { BrainError } from '../brain-error.js';
-import { type BrainEnvironment, DEFAULT_ANTHROPIC_MODEL } from '../llm/llm-options.js';
+import { type BrainEnvironment, DEFAULT_ANTHROPIC_MODEL } from '../model/llm-options.js';
 
 /** The package the claude-agent brain runs on, and the version this build is tested with. */
 export const AGENT_SDK_PACKAGE = '@anthropic-ai/claude-agent-sdk';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ToolBox } from '../brain.js';
-import { renderToolResult } from '../llm/ai-tools.js';
+import { renderToolResult } from '../model/render-tool-result.js';
 import type { AgentSdkModule } from './load-agent-sdk.js';
 
 /** The name the collective's in-process MCP server goes by; its tools are `mcp__tachikoma__<tool>`. */

@@ -1,9 +1,9 @@
 import { type JSONSchema7, type ToolSet, dynamicTool, jsonSchema } from 'ai';
 import { toolInputJsonSchema } from '../../tools/create-tool-box.js';
 import type { ToolBox, ToolResult } from '../brain.js';
+import { MAX_TOOL_RESULT_CHARS, renderToolResult } from '../model/render-tool-result.js';
 
-/** Largest tool result the model is shown, in characters of JSON; longer ones are cut with a note. */
-export const MAX_TOOL_RESULT_CHARS = 12_000;
+export { MAX_TOOL_RESULT_CHARS, renderToolResult } from '../model/render-tool-result.js';
 
 /** Keys some providers and local servers reject (recursive references, the draft marker, key patterns). */
 const UNPORTABLE_KEYS = new Set(['$schema', '$defs', 'definitions', 'propertyNames']);
@@ -24,13 +24,6 @@ function portable(value: unknown): unknown {
 export function toolParameters(spec: ToolBox['specs'][number]): JSONSchema7 {
   const schema = portable(toolInputJsonSchema(spec));
   return typeof schema === 'object' && schema !== null && !Array.isArray(schema) ? schema : { type: 'object' };
-}
-
-/** The ToolResult as the model reads it: JSON text, cut to `maxChars` with a note saying how to see the rest. */
-export function renderToolResult(result: ToolResult, maxChars = MAX_TOOL_RESULT_CHARS): string {
-  const text = JSON.stringify(result) ?? 'null';
-  if (text.length <= maxChars) return text;
-  return `${text.slice(0, maxChars)}… [cut: ${text.length} characters in all; ask for less, e.g. a line range or a lower limit]`;
 }
 
 /**

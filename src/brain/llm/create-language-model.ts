@@ -1,7 +1,7 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
-import { DEFAULT_OPENAI_BASE_URL, type LlmBrainConfig } from './llm-options.js';
+import { DEFAULT_OPENAI_BASE_URL, type LlmBrainConfig } from '../model/llm-options.js';
 
 /**
  * Builds the AI SDK language model a config names: Anthropic Messages through @ai-sdk/anthropic, or an

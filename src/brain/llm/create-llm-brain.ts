@@ -2,13 +2,13 @@ import { type LanguageModel, generateText, stepCountIs } from 'ai';
 import { BrainError } from '../brain-error.js';
 import type { Brain, BrainSetup, ToolBox, TurnContext, TurnOutcome } from '../brain.js';
 import { toAiTools } from './ai-tools.js';
-import { resolveLlmBrainConfig } from './check-brain-config.js';
+import { resolveLlmBrainConfig } from '../check-brain-config.js';
 import { createLanguageModel } from './create-language-model.js';
-import { IdleGate } from './idle-gate.js';
-import { type BrainEnvironment, DEFAULT_MAX_STEPS, type LlmBrainKind } from './llm-options.js';
-import { describeModelCallError } from './model-call-error.js';
-import { buildSystemPrompt } from './system-prompt.js';
-import { buildTurnPrompt } from './turn-prompt.js';
+import { IdleGate } from '../model/idle-gate.js';
+import { type BrainEnvironment, DEFAULT_MAX_STEPS, type LlmBrainKind } from '../model/llm-options.js';
+import { describeModelCallError } from '../model/model-call-error.js';
+import { buildSystemPrompt } from '../model/system-prompt.js';
+import { buildTurnPrompt } from '../model/turn-prompt.js';
 
 /** What an LLM brain needs: a model and how to call it. */
 export interface LlmBrainSetup {
@@ -28,14 +28,9 @@ export interface LlmBrainSetup {
   maxIdleMs?: number;
 }
 
-/** First pause after a failed model call; doubles per failure in a row up to MAX_BACKOFF_MS. */
-export const FIRST_BACKOFF_MS = 5000;
-export const MAX_BACKOFF_MS = 300_000;
+import { backoffMs } from '../model/backoff.js';
 
-/** The pause before the next try after `failures` failed model calls in a row. */
-export function backoffMs(failures: number): number {
-  return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (Math.max(1, failures) - 1));
-}
+export { FIRST_BACKOFF_MS, MAX_BACKOFF_MS, backoffMs } from '../model/backoff.js';
 
 /**
  * A brain that hands each turn to a language model: one multi-step tool loop (`generateText` with the tool

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MockLlmServer, type ToolBoxFixture, createToolBoxFixture, replyQueue, startMockLlmServer, toolThen, trailingToolResults } from '../../../test/support/model-server/index.js';
 import { createProviderBrain } from './create-llm-brain.js';
-import type { LlmBrainKind } from './llm-options.js';
+import type { LlmBrainKind } from '../model/llm-options.js';
 
 const KEYS: Record<Exclude<LlmBrainKind, 'ollama'>, string> = { 'openai-compatible': 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
 const SECRET = 'sk-test-never-log-me';

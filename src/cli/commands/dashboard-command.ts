@@ -1,6 +1,6 @@
 import type { DashboardServer } from '../../dashboard/server/serve-dashboard.js';
 import type { RunInfo } from '../../dashboard/view-model/wire.js';
-import type { RunPaths } from '../../instance/run-paths.js';
+import type { RunPaths } from '../../core/run-paths.js';
 import type { RunRecord } from '../../orchestrator/run-config.js';
 import { type CollectiveStore, openStore } from '../../store/index.js';
 import { CliError } from '../cli-error.js';

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readdirSync, statSync, watch } from 'node
 import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
 import { z } from 'zod';
-import { runPaths } from '../../instance/run-paths.js';
+import { runPaths } from '../../core/run-paths.js';
 import { CliError } from '../cli-error.js';
 import { defaultRunDirectory } from '../run-directory.js';
 

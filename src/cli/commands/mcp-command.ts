@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { serveCollectiveMcp } from '../../mcp/serve-collective-mcp.js';
-import { packageRoot } from '../../orchestrator/package-root.js';
+import { packageRoot } from '../../core/package-root.js';
 import { instanceIdSchema, roleSchema } from '../../protocol/index.js';
 import { CliError } from '../cli-error.js';
 import { openExistingRun } from '../run-directory.js';

@@ -1,11 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BrainError } from '../../brain/brain-error.js';
-import { BRAIN_KINDS } from '../../brain/brain-kinds.js';
-import { checkBrainConfig } from '../../brain/llm/check-brain-config.js';
-import { LLM_BRAIN_KINDS, isLlmBrainKind } from '../../brain/llm/llm-options.js';
+import { BRAINS, BRAIN_KINDS, brainEntry, checkBrainConfig } from '../../brain/registry.js';
 import { type GovernorSettings, governorSettingsSchema } from '../../governor/budget.js';
-import { runPaths } from '../../instance/run-paths.js';
+import { runPaths } from '../../core/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
 import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord } from '../../orchestrator/run-config.js';
@@ -55,15 +53,16 @@ function parseSeconds(text: string | undefined): number | undefined {
  * Checks every instance's brain configuration (keys, models) before anything is spawned: one line, not a
  * crash loop. The instance is named only when the config mixes brains or options per instance.
  */
-function checkBrains(instances: readonly InstanceSpec[], flags: RunFlags): void {
-  const usesLlm = instances.some((spec) => isLlmBrainKind(spec.brain) || spec.brain === 'claude-agent');
-  if (!usesLlm && (flags.model !== undefined || flags.baseUrl !== undefined)) {
-    throw new CliError(`--model and --base-url configure the LLM brains (${[...LLM_BRAIN_KINDS, 'claude-agent'].join(', ')}); add --brain to choose one`);
+async function checkBrains(instances: readonly InstanceSpec[], flags: RunFlags): Promise<void> {
+  const usesModel = instances.some((spec) => brainEntry(spec.brain).takesModel);
+  if (!usesModel && (flags.model !== undefined || flags.baseUrl !== undefined)) {
+    const modelBrains = BRAIN_KINDS.filter((kind) => BRAINS[kind].takesModel);
+    throw new CliError(`--model and --base-url configure the model brains (${modelBrains.join(', ')}); add --brain to choose one`);
   }
   const mixed = new Set(instances.map((spec) => `${spec.brain} ${JSON.stringify(spec.brainOptions)}`)).size > 1;
   for (const spec of instances) {
     try {
-      checkBrainConfig(spec.brain, spec.brainOptions, process.env);
+      await checkBrainConfig(spec.brain, spec.brainOptions, process.env);
     } catch (error) {
       if (BrainError.isInstance(error)) throw new CliError(mixed ? `${spec.id}: ${error.message}` : error.message);
       throw error;
@@ -118,7 +117,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   };
   const record = flags.resume === true && existsSync(runPaths(runDirectory).runFile) ? readRunRecord(runPaths(runDirectory).runFile) : null;
   const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
-  checkBrains(instances, flags);
+  await checkBrains(instances, flags);
   const timeoutMs = parseSeconds(flags.timeout);
   const dashboardPort = parsePort(flags.dashboardPort, '--dashboard-port');
   const controller = new AbortController();

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../orchestrator/package-root.js';
+import { packageRoot } from '../../core/package-root.js';
 
 /** The built web UI (three files, a few hundred KB): read once and served from memory. */
 export interface UiAssets {

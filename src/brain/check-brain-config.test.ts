@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BrainError } from '../brain-error.js';
-import { AGENT_SDK_VERSION, resolveClaudeAgentConfig } from '../claude-agent/claude-agent-options.js';
+import { BrainError } from './brain-error.js';
+import { AGENT_SDK_VERSION, resolveClaudeAgentConfig } from './claude-agent/claude-agent-options.js';
 import { checkBrainConfig, resolveLlmBrainConfig } from './check-brain-config.js';
 
 function refusal(run: () => unknown): string {

@@ -1,7 +1,7 @@
-import { describeIssues } from '../../protocol/index.js';
-import { BrainError } from '../brain-error.js';
-import { resolveClaudeAgentConfig } from '../claude-agent/claude-agent-options.js';
-import { AGENT_SDK_INSTALL_HINT, isAgentSdkInstalled } from '../claude-agent/load-agent-sdk.js';
+import { describeIssues } from '../protocol/index.js';
+import { BrainError } from './brain-error.js';
+import { resolveClaudeAgentConfig } from './claude-agent/claude-agent-options.js';
+import { AGENT_SDK_INSTALL_HINT, isAgentSdkInstalled } from './claude-agent/load-agent-sdk.js';
 import {
   type BrainEnvironment,
   DEFAULT_ANTHROPIC_MODEL,
@@ -13,7 +13,7 @@ import {
   type LlmBrainKind,
   isLlmBrainKind,
   llmBrainOptionsSchema,
-} from './llm-options.js';
+} from './model/llm-options.js';
 
 const SECRET_KEY = /api[-_]?key|token|secret|password|authorization|credential/i;
 

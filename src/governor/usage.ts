@@ -1,0 +1,7 @@
+/** Token use of one turn, when the brain knows it. */
+export interface TurnUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** What the turn cost in USD, when the brain's provider reports it; otherwise the governor prices the tokens. */
+  costUsd?: number;
+}
