@@ -6,13 +6,13 @@
  * (`rss_mb_per_instance`, `idle_cpu_pct_total`, `ready_s`, …). Progress goes to stderr.
  *
  * Options: `--quick` (1 s settle, 3 s CPU window instead of 3 s and 10 s), `--instances <n>`, `--window <s>`,
- * `--settle <s>`, `--cold` (delete the bundles' V8 code caches first, as a first run after a build without its
- * warm-up; `code_cache` in the summary says which it was). Exits 0 when it measured (targets met or not: see `targets_met`), 1 when it could not, or
+ * `--settle <s>`, `--cold` (start with an empty Node compile cache, as the first run after an install;
+ * `code_cache` in the summary says which it was: warm, cold, or none on a Node without module.enableCompileCache). Exits 0 when it measured (targets met or not: see `targets_met`), 1 when it could not, or
  * when an instance crashed or outlived the stop.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -20,8 +20,7 @@ import { type RunningCollective, createBenchWorkspace, killLeftovers, startColle
 import { measureIdleCpu, measureMemory } from './instances/footprint-measure.js';
 import { type FootprintPlan, type FootprintResults, humanReport, summary } from './instances/footprint-report.js';
 import { clockTicksPerSecond, processRunning, readCpuPressure, readProcessCpu } from './instances/proc-stats.js';
-import { cacheFileFor } from '../src/boot/code-cache.js';
-import { instanceBundlePath } from '../src/orchestrator/instance-command.js';
+import module from 'node:module';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -38,10 +37,13 @@ const argumentsSchema = z.object({
   settle: z.coerce.number().nonnegative().optional(),
 });
 
-/** The code caches an instance and the orchestrator start from (src/boot/code-cache.ts; made by `npm run build`). */
-function codeCacheFiles(): string[] {
-  const folder = dirname(instanceBundlePath());
-  return [cacheFileFor(join(folder, 'instance-code.cjs')), cacheFileFor(join(folder, 'cli-code.cjs'), 'run')];
+/** Which compile cache the launched processes use: Node's own (>= 22.1), started empty with --cold; none before. */
+function compileCache(cold: boolean): FootprintPlan['codeCache'] {
+  if (typeof (module as { enableCompileCache?: unknown }).enableCompileCache !== 'function') return 'none';
+  if (!cold) return 'warm';
+  // The launchers call module.enableCompileCache(), which uses NODE_COMPILE_CACHE when it is set.
+  process.env.NODE_COMPILE_CACHE = mkdtempSync(join(tmpdir(), 'tachikoma-bench-compile-cache-'));
+  return 'cold';
 }
 
 function readPlan(): FootprintPlan {
@@ -50,12 +52,10 @@ function readPlan(): FootprintPlan {
     strict: true,
   });
   const parsed = argumentsSchema.parse(values);
-  // --cold: start as the first run after a build without its warm-up would, with no code cache to read.
-  if (parsed.cold) for (const file of codeCacheFiles()) rmSync(file, { force: true });
   return {
     instances: parsed.instances,
     quick: parsed.quick,
-    codeCache: codeCacheFiles().every((file) => existsSync(file)) ? 'warm' : 'cold',
+    codeCache: compileCache(parsed.cold),
     settleSeconds: parsed.settle ?? (parsed.quick ? 1 : 3),
     windowSeconds: parsed.window ?? (parsed.quick ? 3 : 10),
     cores: availableParallelism(),

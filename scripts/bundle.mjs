@@ -1,14 +1,13 @@
 /**
- * Bundles the two programs Tachikoma starts into dist/bundle/, each one CommonJS file run through a V8 code
- * cache (src/boot/code-cache.ts):
- *   - instance-code.cjs, from src/cli/instance-entry.ts: what the orchestrator starts per instance (via
- *     instance.cjs) — no command-line framework, the cheapest process to start;
- *   - cli-code.cjs, from src/cli/cli-entry.ts: the `tachikoma` command (via cli.cjs, loaded by bin/tachikoma.js).
- * One file instead of a few hundred modules saves Node's module resolution and linking; the cache saves
- * compiling it. Code a process does not need at start (each brain, the dashboard server, PostgreSQL) is in
- * the file but only runs when used. Packages stay require()s of node_modules, except the small pure-JavaScript
- * ones every process loads at start; native modules (libsql), PostgreSQL and the LLM and MCP SDKs are never
- * bundled.
+ * Bundles the two programs Tachikoma starts into dist/bundle/, each one CommonJS file:
+ *   - instance.cjs, from src/cli/instance-entry.ts: what bin/tachikoma-instance.js runs for each instance — no
+ *     command-line framework, the cheapest process to start;
+ *   - cli.cjs, from src/cli/cli-entry.ts: the `tachikoma` command (loaded by bin/tachikoma.js).
+ * One file instead of a few hundred modules saves Node's module resolution and linking; the launchers turn on
+ * Node's compile cache (module.enableCompileCache, Node >= 22.1), which saves compiling it. Code a process does
+ * not need at start (each brain, the dashboard server, PostgreSQL) is in the file but only runs when used.
+ * Packages stay require()s of node_modules, except the small pure-JavaScript ones every process loads at start;
+ * native modules (libsql), PostgreSQL and the LLM and MCP SDKs are never bundled.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -52,8 +51,7 @@ const common = {
   platform: 'node',
   target: 'node20.19',
   external,
-  // A bundle runs from a V8 code cache, and on Node 20 such a script has no working import(): every import()
-  // (the bundle's own lazy modules, and ES-module-only packages such as the Agent SDK) becomes a require().
+  // Every import() (the bundle's own lazy modules) becomes a require(): lazy parts stay in the one file.
   supported: { 'dynamic-import': false },
   // The sources are ES modules: import.meta.url becomes the bundle's own file URL.
   define: { 'import.meta.url': '__bundle_import_meta_url' },
@@ -67,9 +65,7 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: {
-    'instance-code': 'src/cli/instance-entry.ts',
-    'cli-code': 'src/cli/cli-entry.ts',
-    instance: 'src/boot/instance-boot.ts',
-    cli: 'src/boot/cli-boot.ts',
+    instance: 'src/cli/instance-entry.ts',
+    cli: 'src/cli/cli-entry.ts',
   },
 });

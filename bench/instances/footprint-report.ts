@@ -13,8 +13,8 @@ export const TARGETS = { rssMbPerInstance: 80, idleCpuPercentTotal: 2, readySeco
 export interface FootprintPlan {
   instances: number;
   quick: boolean;
-  /** Whether the bundles' V8 code caches were there when the run began (`--cold` removes them). */
-  codeCache: 'warm' | 'cold';
+  /** Node's compile cache: warm, started empty (`--cold`), or none (a Node without module.enableCompileCache). */
+  codeCache: 'warm' | 'cold' | 'none';
   settleSeconds: number;
   windowSeconds: number;
   cores: number;

@@ -1,9 +1,21 @@
 /**
- * Entry script of an instance process started by the orchestrator: `npm run build` bundles it into
- * dist/bundle/instance-code.cjs, which `node dist/bundle/instance.cjs …` runs through the code cache
- * (src/boot); unbundled it is `node dist/src/cli/instance-entry.js …`. Same flags as `tachikoma instance`.
+ * Entry of an instance process started by the orchestrator: `node bin/tachikoma-instance.js --launch '<json>'`
+ * (the launcher enables Node's compile cache, then loads the bundle `npm run build` makes of this file). It takes
+ * one launch record (src/instance/instance-launch.ts); `tachikoma instance` is the same job with flags, by hand.
  */
-import { instanceMain } from './instance-main.js';
+import { parseLaunchArguments } from '../instance/instance-launch.js';
+import { runInstanceProcess } from '../instance/instance-process.js';
 import { exitWhenDone } from './exit-when-done.js';
+import { reportKnownFailure } from './report-failure.js';
 
-exitWhenDone(instanceMain(process.argv.slice(2)));
+async function instanceEntry(argv: readonly string[]): Promise<number> {
+  try {
+    return await runInstanceProcess(parseLaunchArguments(argv));
+  } catch (error) {
+    const code = reportKnownFailure(error);
+    if (code !== undefined) return code;
+    throw error;
+  }
+}
+
+exitWhenDone(instanceEntry(process.argv.slice(2)));

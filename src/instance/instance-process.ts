@@ -1,25 +1,12 @@
 import { createBrain } from '../brain/registry.js';
-import type { GovernorSettings } from '../governor/budget.js';
-import type { Role } from '../protocol/index.js';
+import type { InstanceLaunch } from './instance-launch.js';
 import { openStore } from '../store/index.js';
 import { createFileLogger } from './instance-logger.js';
 import { runPaths } from '../core/run-paths.js';
 import { runInstance } from './run-instance.js';
 
-export interface InstanceProcessOptions {
-  id: string;
-  role: Role;
-  runDirectory: string;
-  workspace: string;
-  goal: string;
-  brain: string;
-  brainOptions: Record<string, unknown>;
-  store?: string;
-  heartbeatMs?: number;
-  idleCheckMs?: number;
-  leaseMs?: number;
-  governor?: GovernorSettings;
-}
+/** What an instance process runs with: its launch record. */
+export type InstanceProcessOptions = InstanceLaunch;
 
 /** How often an idle instance looks for messages when no wake-up came (a safety net, not the delivery path). */
 const FALLBACK_POLL_MS = 5000;

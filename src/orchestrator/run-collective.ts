@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { launchArguments } from '../instance/instance-launch.js';
 import { BRAINS, isBrainKind } from '../brain/registry.js';
 import writeFileAtomic from 'write-file-atomic';
 import { isStopRequest } from '../instance/stop-requests.js';
@@ -72,11 +73,13 @@ function withEnvironment(env: NodeJS.ProcessEnv | undefined): { env?: NodeJS.Pro
 function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: string): string[] {
   const { settings } = options;
   return [
-    ...INSTANCE_NODE_OPTIONS, ...instanceEntryArgs(), '--run-dir', root, '--id', spec.id, '--role', spec.role, '--brain', spec.brain,
-    '--brain-options', JSON.stringify(spec.brainOptions), '--workspace', options.workspace, '--goal', options.goal,
-    '--heartbeat-ms', String(settings.heartbeatMs), '--idle-check-ms', String(settings.idleCheckMs), '--lease-ms', String(settings.leaseMs),
-    ...(options.store === null ? [] : ['--store', options.store]),
-    ...(settings.governor === undefined ? [] : ['--governor', JSON.stringify(settings.governor)]),
+    ...INSTANCE_NODE_OPTIONS, ...instanceEntryArgs(),
+    ...launchArguments({
+      id: spec.id, role: spec.role, runDirectory: root, workspace: options.workspace, goal: options.goal, brain: spec.brain,
+      brainOptions: spec.brainOptions, heartbeatMs: settings.heartbeatMs, idleCheckMs: settings.idleCheckMs,
+      leaseMs: settings.leaseMs, ...(options.store === null ? {} : { store: options.store }),
+      ...(settings.governor === undefined ? {} : { governor: settings.governor }),
+    }),
   ];
 }
 

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { parseJsonRecord } from '../../src/protocol/index.js';
 
 /** Where `npm run build` puts the compiled workers of test/workers/. */
-export const WORKERS_DIR = resolve(import.meta.dirname, '../../dist/test/workers');
+export const WORKERS_DIR = resolve(import.meta.dirname, '../../build/test/workers');
 
 export interface WorkerExit {
   code: number | null;
@@ -30,7 +30,7 @@ export interface WorkerProcess {
 
 /** Starts workers and guarantees they are gone after `killAll()`: the tests leave no orphan processes. */
 export interface WorkerPool {
-  /** Spawns `node dist/test/workers/<name>.js '<config as JSON>'`. */
+  /** Spawns `node build/test/workers/<name>.js '<config as JSON>'`. */
   start(name: string, config: object, label?: string): WorkerProcess;
   /** SIGKILLs every worker still running (stopped ones too) and waits until each has exited. */
   killAll(): Promise<void>;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { instanceLaunchSchema } from '../../instance/instance-launch.js';
 import { runInstanceProcess } from '../../instance/instance-process.js';
 import { instanceIdSchema, parseJsonRecord, roleSchema } from '../../protocol/index.js';
 import { DEFAULT_GOAL } from '../../orchestrator/run-config.js';
@@ -41,7 +42,7 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
   const idleCheckMs = optionalInt(flags.idleCheckMs, '--idle-check-ms');
   const leaseMs = optionalInt(flags.leaseMs, '--lease-ms');
   const governor = flags.governor === undefined ? undefined : parseJsonRecord(governorSettingsSchema, flags.governor, '--governor');
-  return runInstanceProcess({
+  return runInstanceProcess(instanceLaunchSchema.parse({
     id: id.data,
     role: role.data,
     runDirectory: resolve(flags.runDir ?? defaultRunDirectory(workspace)),
@@ -54,5 +55,5 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
     ...(idleCheckMs === undefined ? {} : { idleCheckMs }),
     ...(leaseMs === undefined ? {} : { leaseMs }),
     ...(governor === undefined ? {} : { governor }),
-  });
+  }));
 }
