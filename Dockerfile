@@ -1,18 +1,14 @@
 # One container runs the orchestrator and all of its instances; the run directory lives on a volume.
-FROM node:20-alpine AS build
+FROM node:22-alpine AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-COPY bench ./bench
-COPY test/workers ./test/workers
-# bin/ too: the build ends with a short warm-up run that makes the bundles' code caches.
-COPY bin ./bin
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-alpine
+FROM node:22-alpine
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/package.json ./
