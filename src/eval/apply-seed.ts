@@ -10,6 +10,14 @@ function patchPath(name: string | undefined): string | null {
   return name.replace(/^[ab]\//, '');
 }
 
+function targetPath(folder: string, relative: string, what: string): string {
+  try {
+    return resolveInWorkspace(folder, relative, { mustExist: false });
+  } catch (error) {
+    throw new EvalError('patch_failed', `${what}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /**
  * Applies a unified patch (git or `diff -u` style, paths with or without a/ b/) to the files of `folder`.
  * A hunk that does not apply is an error naming the file; files outside the folder are refused.
@@ -23,7 +31,7 @@ export function applySeedPatch(folder: string, patchText: string, what: string):
     const after = patchPath(patch.newFileName);
     const relative = after ?? before;
     if (relative === null) continue;
-    const target = resolveInWorkspace(folder, relative);
+    const target = targetPath(folder, relative, what);
     const source = before === null ? '' : existsSync(target) ? readFileSync(target, 'utf8') : null;
     if (source === null) throw new EvalError('patch_failed', `${what}: ${relative} does not exist in the package`);
     const result = applyPatch(source, patch);

@@ -50,6 +50,13 @@ export function isStopRequest(message: Message): boolean {
   return message.type === 'control' && (message.metadata.command === 'stop' || message.content.trim().toLowerCase() === 'stop');
 }
 
+/** The files a read_files call asked for, logged so reads per file can be counted after a run (`tachikoma eval`). */
+function readPaths(tool: string, input: unknown): { paths?: string[] } {
+  if (tool !== 'read_files' || input === null || typeof input !== 'object') return {};
+  const { paths } = input as { paths?: unknown };
+  return Array.isArray(paths) ? { paths: paths.filter((path): path is string => typeof path === 'string').slice(0, 50) } : {};
+}
+
 function highestSeq(messages: readonly Message[], floor: number): number {
   return messages.reduce((highest, message) => Math.max(highest, message.seq), floor);
 }
@@ -246,7 +253,12 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
               if (shown) setStatus(next, `using ${record.tool}`).catch(() => undefined);
               else noteStatus(next, `using ${record.tool}`);
             }
-            if (phase === 'end') logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
+            if (phase === 'end') {
+              logger.info(
+                { event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error, ...readPaths(record.tool, record.input) },
+                `${record.tool} ${record.ok ? 'ok' : 'failed'}`,
+              );
+            }
           },
         });
         outcome = await brain.turn(context, tools, stop);
