@@ -27,7 +27,7 @@ function changedLines(patchText) {
       }
     }
   }
-  return changed;
+  return [...new Map(changed.map((change) => [`${change.path}:${change.line}`, change])).values()];
 }
 
 function near(change, location) {
