@@ -91,4 +91,24 @@ describe('tachikoma eval', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('| collective | ██░░░░░░░░ 17% | 2 / 12 | 11% |');
     expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).toEqual(evaluation);
   }, 120_000);
+
+  it('debate shows each voter the others\' findings once more and merges again by majority', async () => {
+    // Round one: every voter names one of the two defects; asked again (a message from the human), each names the other.
+    const script = {
+      version: 1,
+      turns: [{ calls: [{ tool: 'share_finding', input: { content: 'an hour formats as minutes', evidence: ['index.js:118'] } }], done: true }],
+      onMessage: [
+        { match: { type: 'question', from: 'human', contentIncludes: 'index.js:118' }, calls: [{ tool: 'share_finding', input: { content: 'plural at 1.5', evidence: ['index.js:160'] } }] },
+      ],
+    };
+    writeFileSync(join(folder, 'debate.json'), JSON.stringify(script));
+    const result = await run(
+      ['eval', '--problems', 'ms-format', '--conditions', 'vote,debate', '--brain', 'scripted', '--brain-options', JSON.stringify({ script: join(folder, 'debate.json') }), '--json', '--quiet', '3', '--timeout', '60'],
+      110_000,
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const [problem] = (JSON.parse(result.stdout) as EvalResult).problems;
+    expect(problem?.conditions.vote).toMatchObject({ found: 1, findings: 1, precision: 1, endReasons: ['finished', 'finished', 'finished'] });
+    expect(problem?.conditions.debate).toMatchObject({ found: 2, findings: 2, precision: 1, findingsShared: 6, endedByItself: true });
+  }, 120_000);
 });

@@ -44,8 +44,16 @@ export interface ConditionOutcome {
   workspaces: string[];
 }
 
-function governorFor(maxTokens: number | undefined): GovernorSettings {
-  return governorSettingsSchema.parse(maxTokens === undefined ? {} : { collective: { tokens: Math.max(1, Math.floor(maxTokens)) } });
+/**
+ * The governor of every run: it counts usage (the eval reads it back) and holds the token budget. The offline
+ * brains poll the board with identical calls by design, which the loop guard would refuse, so for them it is
+ * relaxed to its widest; model brains keep the defaults.
+ */
+function governorFor(brain: string, maxTokens: number | undefined): GovernorSettings {
+  return governorSettingsSchema.parse({
+    ...(maxTokens === undefined ? {} : { collective: { tokens: Math.max(1, Math.floor(maxTokens)) } }),
+    ...(brain === 'heuristic' || brain === 'scripted' ? { maxIdenticalCalls: 100, maxTurnsWithoutProgress: 1000 } : {}),
+  });
 }
 
 function specs(count: number, setup: ConditionSetup, roles: readonly InstanceSpec['role'][]): InstanceSpec[] {
@@ -68,7 +76,7 @@ function lane(setup: ConditionSetup, name: string): Lane {
 
 async function runLane(setup: ConditionSetup, target: Lane, instances: InstanceSpec[], maxTokens: number | undefined, resume = false): Promise<EndReason> {
   const { reason } = await runOneCollective({
-    ...target, goal: setup.goal, instances, governor: governorFor(maxTokens), timeoutMs: setup.timeoutMs, quietMs: setup.quietMs, signal: setup.signal, resume,
+    ...target, goal: setup.goal, instances, governor: governorFor(setup.brain, maxTokens), timeoutMs: setup.timeoutMs, quietMs: setup.quietMs, signal: setup.signal, resume,
   });
   return reason;
 }

@@ -32,12 +32,16 @@ const BUSY = new Set(['starting', 'thinking', 'tool', 'writing']);
  * with 'budget' when an instance paused on its budget, else 'quiet'. Returns the watcher's stop function.
  */
 function watchQuiet(live: LiveRun, quietMs: number, stop: (reason: EndReason) => void): () => void {
+  const watchStarted = Date.now();
   let lastSeq = -1;
   let quietSince = Date.now();
+  // An instance whose process has not registered in this run yet (a resumed run still shows last run's record) is
+  // not quiet, it is starting.
+  const notStarted = (record: { startedAt: string }): boolean => Date.parse(record.startedAt) < watchStarted - 1000;
   const timer = setInterval(() => {
     void (async () => {
       const [seq, instances] = await Promise.all([live.store.lastHistorySeq(), live.store.listInstances()]);
-      if (seq !== lastSeq || instances.some((record) => BUSY.has(record.status))) {
+      if (seq !== lastSeq || instances.some((record) => BUSY.has(record.status) || notStarted(record))) {
         lastSeq = seq;
         quietSince = Date.now();
         return;
