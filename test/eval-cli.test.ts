@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalResult } from '../src/eval/eval-result.js';
 import { cli } from './support/collective-harness.js';
+import { type MockLlmRequest, type MockReply, startMockLlmServer } from './support/model-server/index.js';
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'tachikoma.js');
 let folder = '';
@@ -26,8 +27,8 @@ const SCRIPT = {
   ],
 };
 
-async function run(args: readonly string[], limitMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function run(args: readonly string[], limitMs: number, env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -110,5 +111,29 @@ describe('tachikoma eval', () => {
     const [problem] = (JSON.parse(result.stdout) as EvalResult).problems;
     expect(problem?.conditions.vote).toMatchObject({ found: 1, findings: 1, precision: 1, endReasons: ['finished', 'finished', 'finished'] });
     expect(problem?.conditions.debate).toMatchObject({ found: 2, findings: 2, precision: 1, findingsShared: 6, endedByItself: true });
+  }, 120_000);
+
+  it('holds a model brain to --max-tokens and counts its model calls and tokens', async () => {
+    // Each turn: the model shares a finding (one call), sees the result and stops (a second call); 1,100 tokens a call.
+    const respond = (request: MockLlmRequest): MockReply => {
+      const usage = { inputTokens: 1000, outputTokens: 100 };
+      if (request.messages.at(-1)?.role === 'tool') return { text: 'shared', usage };
+      return { toolCalls: [{ name: 'share_finding', input: { content: 'an hour formats as minutes', evidence: ['index.js:118'] } }], usage };
+    };
+    const mock = await startMockLlmServer({ respond });
+    try {
+      const result = await run(
+        ['eval', '--problems', 'ms-parse', '--conditions', 'single', '--brain', 'openai-compatible', '--base-url', `${mock.url}/v1`, '--model', 'mock', '--max-tokens', '3000', '--quiet', '2', '--timeout', '60', '--json'],
+        110_000,
+        { ...process.env, OPENAI_API_KEY: 'sk-eval-test' },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const single = (JSON.parse(result.stdout) as EvalResult).problems[0]?.conditions.single;
+      // Two turns of two calls: after the first the collective has used 2,200 of 3,000 tokens, after the second it pauses.
+      expect(single).toMatchObject({ modelCalls: 4, inputTokens: 4000, outputTokens: 400, endReasons: ['budget'], endedByItself: false, found: 0, findings: 1, precision: 0 });
+      expect(mock.requests).toHaveLength(4);
+    } finally {
+      await mock.close();
+    }
   }, 120_000);
 });
