@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { EvalError } from './eval-error.js';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { type ConditionMetrics, EVAL_RESULT_VERSION, type EvalResult, type ProblemResult, metricsOf, totalsFor } from './eval-result.js';
@@ -72,17 +73,22 @@ async function evaluateCondition(options: EvalOptions, problem: Problem, seeded:
   }
 }
 
-/**
- * Runs every problem under every condition, one after the other (conditions never compete for the machine),
- * and scores them. Package fetch and patch failures end the evaluation with an EvalError before any run.
- */
-export async function runEval(options: EvalOptions): Promise<EvalResult> {
-  const startedAt = new Date().toISOString();
-  rmSync(options.workFolder, { recursive: true, force: true });
-  mkdirSync(options.workFolder, { recursive: true });
+/** Marks a folder as an eval's scratch space: only such a folder (or an empty one) is ever emptied. */
+const WORK_MARKER = '.tachikoma-eval';
+
+function claimWorkFolder(folder: string): void {
+  if (existsSync(folder) && readdirSync(folder).length > 0 && !existsSync(join(folder, WORK_MARKER))) {
+    throw new EvalError('invalid_input', `${folder} is not empty and holds no earlier eval; choose a new or empty --work-dir`);
+  }
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, WORK_MARKER), '');
+}
+
+/** Prepares every problem (fetch, seed), then runs each under every condition in turn, appending to `problems`. */
+async function runProblems(options: EvalOptions, problems: ProblemResult[]): Promise<void> {
   const prepared = [];
   for (const problem of options.problems) prepared.push(await prepareProblem(problem, options.cache, join(options.workFolder, problem.manifest.name)));
-  const problems: ProblemResult[] = [];
   for (const [index, problem] of options.problems.entries()) {
     const { name, package: packageName, version, kind } = problem.manifest;
     options.onEvent({ type: 'problem_started', problem: name, index: index + 1, total: options.problems.length });
@@ -96,7 +102,21 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
     }
     problems.push(result);
   }
-  if (!options.keep) rmSync(options.workFolder, { recursive: true, force: true });
+}
+
+/**
+ * Runs every problem under every condition, one after the other (conditions never compete for the machine),
+ * and scores them. Package fetch and patch failures end the evaluation with an EvalError before any run.
+ */
+export async function runEval(options: EvalOptions): Promise<EvalResult> {
+  const startedAt = new Date().toISOString();
+  claimWorkFolder(options.workFolder);
+  const problems: ProblemResult[] = [];
+  try {
+    await runProblems(options, problems);
+  } finally {
+    if (!options.keep) rmSync(options.workFolder, { recursive: true, force: true });
+  }
   const model = options.brainOptions.model;
   return {
     evalVersion: EVAL_RESULT_VERSION, startedAt, finishedAt: new Date().toISOString(), set: options.set, brain: options.brain,
