@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BrainError } from '../../brain/brain-error.js';
 import { BRAIN_KINDS } from '../../brain/brain-kinds.js';
 import { checkBrainConfig } from '../../brain/llm/check-brain-config.js';
+import { LLM_BRAIN_KINDS, isLlmBrainKind } from '../../brain/llm/llm-options.js';
 import { EvalError } from '../../eval/eval-error.js';
 import type { EvalResult } from '../../eval/eval-result.js';
 import { evalCacheFolder } from '../../eval/fetch-package.js';
@@ -99,6 +100,9 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const conditions = parseConditions(flags.conditions);
   const instances = wholeNumber(flags.instances, '--instances', 3, 32);
   const maxTokens = flags.maxTokens === undefined ? undefined : wholeNumber(flags.maxTokens, '--max-tokens', 0, 1_000_000_000);
+  if (!isLlmBrainKind(brain) && brain !== 'claude-agent' && (flags.model !== undefined || flags.baseUrl !== undefined)) {
+    throw new CliError(`--model and --base-url configure the LLM brains (${[...LLM_BRAIN_KINDS, 'claude-agent'].join(', ')}); add --brain to choose one`);
+  }
   const brainOptions = brainOptionsFrom(flags);
   try {
     checkBrainConfig(brain, brainOptions, process.env);
