@@ -16,8 +16,8 @@ export default tseslint.config(
     },
   },
   {
-    // Build scripts are plain Node ESM outside the TypeScript projects: linted without type information.
-    files: ['scripts/**/*.mjs'],
+    // Build scripts and the eval sets' hidden tests are plain Node ESM outside the TypeScript projects: linted without type information.
+    files: ['scripts/**/*.mjs', 'eval/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

@@ -173,6 +173,28 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await exportCommand(flags));
     });
 
+  program
+    .command('eval')
+    .description('is the collective worth it? run a problem set as one instance, as independent voters and as a collective; compare recall, precision and cost')
+    .option('--set <set>', 'problem set: builtin, or a folder of problems (each a folder with manifest.json, seed.patch, key.json)', 'builtin')
+    .option('--conditions <list>', `comma-separated: ${['single', 'vote', 'collective', 'debate'].join(', ')}`, 'single,vote,collective')
+    .option('-n, --instances <n>', 'instances of vote, debate and collective (default 3)')
+    .addOption(new Option('--brain <kind>', 'brain for every instance (default heuristic)').choices(BRAIN_KINDS))
+    .option('--model <name>', 'model name (LLM brains)')
+    .option('--base-url <url>', 'LLM server base URL (LLM brains)')
+    .option('--brain-options <json>', 'brain options as a JSON object (e.g. a scripted brain\'s script)')
+    .option('--max-tokens <n>', 'token budget per problem and condition, split evenly between isolated voters')
+    .option('--problems <list>', 'only these problems, comma-separated')
+    .option('--timeout <seconds>', 'wall-time limit of each run (default 600)')
+    .option('--quiet <seconds>', 'end a run when nothing has happened for this long (default 30)')
+    .option('--out <dir>', 'write result.json, report.md and chart.svg to this folder')
+    .option('--work-dir <dir>', 'keep the runs (workspaces, stores, logs) in this folder instead of a temporary one')
+    .addOption(jsonOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const { evalCommand } = await import('./commands/eval-command.js');
+      setExitCode(await evalCommand(flags));
+    });
+
   return program;
 }
 

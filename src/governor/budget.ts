@@ -31,6 +31,10 @@ export interface Usage {
   outputTokens: number;
   costUsd: number;
   wallSeconds: number;
+  /** Requests to the model (an LLM turn may make several: one per tool-use step). */
+  modelCalls: number;
+  /** Input tokens the provider served from its prompt cache (part of inputTokens), when it says. */
+  cachedInputTokens: number;
 }
 
 export const usageSchema = z.strictObject({
@@ -39,9 +43,12 @@ export const usageSchema = z.strictObject({
   outputTokens: z.number().int().nonnegative(),
   costUsd: z.number().nonnegative(),
   wallSeconds: z.number().nonnegative(),
+  // Absent from usage recorded before these were counted: such records still load.
+  modelCalls: z.number().int().nonnegative().default(0),
+  cachedInputTokens: z.number().int().nonnegative().default(0),
 });
 
-export const NO_USAGE: Usage = { turns: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, wallSeconds: 0 };
+export const NO_USAGE: Usage = { turns: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, wallSeconds: 0, modelCalls: 0, cachedInputTokens: 0 };
 
 /** Adds usages together. */
 export function addUsage(a: Usage, b: Usage): Usage {
@@ -51,6 +58,8 @@ export function addUsage(a: Usage, b: Usage): Usage {
     outputTokens: a.outputTokens + b.outputTokens,
     costUsd: Math.round((a.costUsd + b.costUsd) * 1e6) / 1e6,
     wallSeconds: Math.round((a.wallSeconds + b.wallSeconds) * 1000) / 1000,
+    modelCalls: a.modelCalls + b.modelCalls,
+    cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
   };
 }
 

@@ -9,7 +9,7 @@ const noStore = { listInstances: () => Promise.resolve([]) } as unknown as Colle
 
 describe('budgets', () => {
   it('trip on the first limit reached and grow by their original size on resume', () => {
-    const usage = { turns: 3, inputTokens: 900, outputTokens: 200, costUsd: 0.5, wallSeconds: 10 };
+    const usage = { turns: 3, inputTokens: 900, outputTokens: 200, costUsd: 0.5, wallSeconds: 10, modelCalls: 3, cachedInputTokens: 0 };
     expect(budgetExceeded({ turns: 5 }, usage, 'instance')).toBeNull();
     expect(budgetExceeded({ tokens: 1000 }, usage, 'instance')).toBe('instance token budget reached (1100 of 1000 tokens)');
     expect(budgetExceeded({ costUsd: 0.25 }, usage, 'collective')).toMatch(/collective cost budget reached/);

@@ -43,6 +43,9 @@ export class Governor {
       outputTokens: output,
       costUsd: this.costOf(turn.usage, input, output),
       wallSeconds: (now - this.lastMark) / 1000,
+      // A brain that does not count its requests made one when it reported usage, none when it did not.
+      modelCalls: turn.usage?.modelCalls ?? (turn.usage === undefined ? 0 : 1),
+      cachedInputTokens: turn.usage?.cachedInputTokens ?? 0,
     });
     this.lastMark = now;
     this.turnsWithoutProgress = turn.successfulCalls === 0 && turn.inboxSize > 0 ? this.turnsWithoutProgress + 1 : 0;

@@ -41,6 +41,13 @@ export interface TurnResult {
   before: { status: InstanceStatus; lastActivity: string };
 }
 
+/** The files a read_files call asked for, logged so reads per file can be counted after a run (`tachikoma eval`). */
+function readPaths(tool: string, input: unknown): { paths?: string[] } {
+  if (tool !== 'read_files' || input === null || typeof input !== 'object') return {};
+  const { paths } = input as { paths?: unknown };
+  return Array.isArray(paths) ? { paths: paths.filter((path): path is string => typeof path === 'string').slice(0, 50) } : {};
+}
+
 /**
  * One turn: the context is built, the brain acts through the tool box. The turn's statuses (thinking, tool,
  * writing) are published once it has lasted quickTurnMs: a quick look around leaves one change in the history
@@ -72,7 +79,7 @@ export async function takeTurn(scope: TurnScope, batch: readonly Message[], meta
           if (shown) board.show(next, `using ${record.tool}`);
           else board.note(next, `using ${record.tool}`);
         }
-        if (phase === 'end') scope.logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
+        if (phase === 'end') scope.logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error, ...readPaths(record.tool, record.input) }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
       },
     });
     const outcome = await scope.brain.turn(context, tools, scope.stop);

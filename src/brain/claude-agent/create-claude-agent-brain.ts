@@ -64,16 +64,20 @@ export function usageOfResult(result: SDKResultMessage): TurnUsage {
   let inputTokens = 0;
   let outputTokens = 0;
   let cost = 0;
+  let cachedInputTokens = 0;
   for (const usage of Object.values(result.modelUsage)) {
     inputTokens += usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens;
+    cachedInputTokens += usage.cacheReadInputTokens;
     outputTokens += usage.outputTokens;
     cost += usage.costUSD;
   }
   if (Object.keys(result.modelUsage).length === 0) {
     inputTokens = result.usage.input_tokens + (result.usage.cache_read_input_tokens ?? 0) + (result.usage.cache_creation_input_tokens ?? 0);
     outputTokens = result.usage.output_tokens;
+    cachedInputTokens = result.usage.cache_read_input_tokens ?? 0;
   }
-  return { inputTokens, outputTokens, costUsd: Math.max(cost, result.total_cost_usd) };
+  // num_turns counts the model round-trips of the query.
+  return { inputTokens, outputTokens, costUsd: Math.max(cost, result.total_cost_usd), modelCalls: Math.max(1, result.num_turns), cachedInputTokens };
 }
 
 function toolUses(message: SDKMessage): number {

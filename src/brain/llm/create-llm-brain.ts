@@ -70,7 +70,12 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
         const outcome: TurnOutcome = {
           summary: text !== '' ? text : toolCalls > 0 ? `made ${toolCalls} tool call(s)` : 'nothing to do',
           idle: toolCalls === 0 && inbox.length === 0,
-          usage: { inputTokens: result.totalUsage.inputTokens ?? 0, outputTokens: result.totalUsage.outputTokens ?? 0 },
+          usage: {
+            inputTokens: result.totalUsage.inputTokens ?? 0,
+            outputTokens: result.totalUsage.outputTokens ?? 0,
+            modelCalls: result.steps.length,
+            cachedInputTokens: result.totalUsage.inputTokenDetails.cacheReadTokens ?? 0,
+          },
         };
         if (!announced && setup.metadata !== undefined) outcome.metadata = setup.metadata;
         announced = true;

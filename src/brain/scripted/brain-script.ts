@@ -26,7 +26,17 @@ const messageRuleSchema = z.strictObject({
  */
 export const brainScriptSchema = z.strictObject({
   version: z.literal(1),
-  turns: z.array(z.strictObject({ calls: z.array(scriptedCallSchema).max(50), summary: z.string().max(500).optional() })).max(1000).default([]),
+  turns: z
+    .array(
+      z.strictObject({
+        calls: z.array(scriptedCallSchema).max(50),
+        summary: z.string().max(500).optional(),
+        /** The instance has finished once this turn is played: it exits as done. */
+        done: z.boolean().optional(),
+      }),
+    )
+    .max(1000)
+    .default([]),
   onMessage: z.array(messageRuleSchema).max(100).default([]),
   /** Milliseconds each turn takes before acting (to hold "thinking" in tests). */
   thinkMs: z.number().int().min(0).max(60_000).default(0),

@@ -80,7 +80,7 @@ export function createScriptedBrain(setup: BrainSetup): Brain {
         })}\n`,
       );
       const idle = context.instance.iteration + 1 >= script.turns.length;
-      return { summary: planned?.summary ?? `handled ${context.inbox.length} message(s)`, idle };
+      return { summary: planned?.summary ?? `handled ${context.inbox.length} message(s)`, idle, ...(planned?.done === true ? { done: true } : {}) };
     },
   };
 }
