@@ -61,7 +61,7 @@ describe('tachikoma eval', () => {
     expect(condition.stderr.trim()).toBe('tachikoma: --conditions takes a list of single, vote, collective, debate; got "single,crowd"');
     const model = await cli(['eval', '--model', 'x']);
     expect(model.status).toBe(1);
-    expect(model.stderr).toMatch(/^tachikoma: --model and --base-url configure the LLM brains/);
+    expect(model.stderr).toMatch(/^tachikoma: --model and --base-url configure the model brains/);
     const problem = await cli(['eval', '--problems', 'nope', '--brain', 'scripted']);
     expect(problem.status).toBe(1);
     expect(problem.stderr).toMatch(/^tachikoma: unknown problem nope; the set has bytes-units, /);

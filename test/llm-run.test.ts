@@ -189,7 +189,7 @@ describe('tachikoma run with an LLM brain against the mock LLM server', () => {
       [['--brain', 'openai-compatible', '--base-url', 'http://127.0.0.1:9/v1'], {}, /^tachikoma: the openai-compatible brain needs a model: pass --model/],
       [['--brain', 'openai-compatible', '--model', 'gpt-4o-mini'], {}, /^tachikoma: the openai-compatible brain needs OPENAI_API_KEY/],
       [['--brain', 'ollama'], {}, /^tachikoma: the ollama brain needs a model/],
-      [['--model', 'mock'], {}, /^tachikoma: --model and --base-url configure the LLM brains/],
+      [['--model', 'mock'], {}, /^tachikoma: --model and --base-url configure the model brains/],
     ];
     for (const [args, env, expected] of cases) {
       const result = await cliWithEnv([...base, ...args], env);
