@@ -40,12 +40,32 @@ export interface ToolBox {
   call(name: string, input: unknown): Promise<ToolResult>;
 }
 
-/** Token use of one turn, when the brain knows it. */
+/** Token use of one turn (or one model call), when the brain knows it. `inputTokens` includes cached ones. */
 export interface TurnUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Model calls made (default 1 per turn that reports usage). */
+  modelCalls?: number;
+  /** Input tokens read from the provider's prompt cache. */
+  cacheReadTokens?: number;
+  /** Input tokens written to the provider's prompt cache. */
+  cacheWriteTokens?: number;
+  /** Output tokens spent on thinking (already counted in outputTokens). */
+  reasoningTokens?: number;
   /** What the turn cost in USD, when the brain's provider reports it; otherwise the governor prices the tokens. */
   costUsd?: number;
+}
+
+/**
+ * What the instance offers a brain for each model call of a turn: a pace to keep (the call waits its slot), a
+ * place to report each call's tokens as it finishes (so budgets count while a long turn runs), and whether the
+ * budgets still allow another call. Brains that make no model calls ignore it.
+ */
+export interface ModelCallHooks {
+  beforeCall(signal: AbortSignal): Promise<void>;
+  afterCall(usage: TurnUsage): void;
+  /** Why no further call may be made this turn (a budget is spent), or null. */
+  stopReason(): string | null;
 }
 
 /** How a turn ended. `idle`: nothing left to do until a message arrives. `done`: this instance has finished the goal. */
@@ -68,6 +88,11 @@ export interface TurnOutcome {
    * not counted as a turn by the governor.
    */
   skipped?: boolean;
+  /**
+   * Whether the turn changed something outside the tool box's record (e.g. files written by the brain's own
+   * tools). The instance also counts any successful call of a tool that writes.
+   */
+  progress?: boolean;
 }
 
 /**
@@ -76,7 +101,9 @@ export interface TurnOutcome {
  */
 export interface Brain {
   readonly name: string;
-  turn(context: TurnContext, tools: ToolBox, signal: AbortSignal): Promise<TurnOutcome>;
+  /** The model the brain calls (prices its tokens), when it has one. */
+  readonly model?: string;
+  turn(context: TurnContext, tools: ToolBox, signal: AbortSignal, hooks?: ModelCallHooks): Promise<TurnOutcome>;
   /** Releases anything the brain holds (connections, child processes). */
   close?(): Promise<void>;
 }

@@ -72,7 +72,7 @@ function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: s
     '--brain-options', JSON.stringify(spec.brainOptions), '--workspace', options.workspace, '--goal', options.goal,
     '--heartbeat-ms', String(settings.heartbeatMs), '--idle-check-ms', String(settings.idleCheckMs), '--lease-ms', String(settings.leaseMs),
     ...(options.store === null ? [] : ['--store', options.store]),
-    ...(settings.governor === undefined ? [] : ['--governor', JSON.stringify(settings.governor)]),
+    ...(settings.governor === undefined ? [] : ['--governor', settings.governor === 'off' ? 'off' : JSON.stringify(settings.governor)]),
   ];
 }
 

@@ -6,6 +6,7 @@ import {
   type BrainEnvironment,
   DEFAULT_ANTHROPIC_MODEL,
   DEFAULT_MAX_OUTPUT_TOKENS,
+  DEFAULT_MAX_PROMPT_TOKENS,
   DEFAULT_MAX_STEPS,
   DEFAULT_OLLAMA_HOST,
   DEFAULT_OPENAI_BASE_URL,
@@ -69,13 +70,17 @@ export function resolveLlmBrainConfig(kind: LlmBrainKind, options: Record<string
   }
   const parsed = llmBrainOptionsSchema.safeParse(options);
   if (!parsed.success) throw misconfigured(`invalid ${kind} brain options: ${describeIssues(parsed.error).join('; ')}`);
-  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries, maxIdleMs } = parsed.data;
+  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries, maxIdleMs, maxPromptTokens, thinkingTokens, reasoningEffort, promptCaching } = parsed.data;
   const limits = {
     temperature,
     maxSteps: maxSteps ?? DEFAULT_MAX_STEPS,
     maxOutputTokens: maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     maxRetries,
     maxIdleMs,
+    maxPromptTokens: maxPromptTokens ?? DEFAULT_MAX_PROMPT_TOKENS,
+    thinkingTokens: thinkingTokens === 0 ? undefined : thinkingTokens,
+    reasoningEffort,
+    promptCaching: promptCaching ?? true,
   };
   const given = baseUrl === undefined ? undefined : cleanUrl(baseUrl, '--base-url');
   switch (kind) {

@@ -4,7 +4,9 @@ import { BrainError } from '../../brain/brain-error.js';
 import { BRAIN_KINDS } from '../../brain/brain-kinds.js';
 import { checkBrainConfig } from '../../brain/llm/check-brain-config.js';
 import { LLM_BRAIN_KINDS, isLlmBrainKind } from '../../brain/llm/llm-options.js';
-import { type GovernorSettings, governorSettingsSchema } from '../../governor/budget.js';
+import { governorSettingsSchema } from '../../governor/budget.js';
+import { type GovernorConfig, MODEL_BRAIN_KINDS, type ResolvedGovernor, resolveGovernor } from '../../governor/default-governor.js';
+import { unpricedModels } from './unpriced-models.js';
 import { runPaths } from '../../instance/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
@@ -33,6 +35,10 @@ export interface RunFlags {
   maxTurns?: string;
   maxTokens?: string;
   maxCost?: string;
+  maxCalls?: string;
+  callsPerMinute?: string;
+  /** false with --no-governor. */
+  governor?: boolean;
   dashboardPort?: string;
   dashboardHost?: string;
 }
@@ -71,26 +77,41 @@ function checkBrains(instances: readonly InstanceSpec[], flags: RunFlags): void 
   }
 }
 
-function positiveNumber(text: string | undefined, flag: string): number | undefined {
+/** A limit from a flag: a positive number, or 0 / "off" to lift it. */
+function limitFlag(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
+  if (text.trim().toLowerCase() === 'off') return 0;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new CliError(`${flag} takes a positive number, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || value < 0) throw new CliError(`${flag} takes a positive number, or 0 or off for no limit, got ${JSON.stringify(text)}`);
   return value;
 }
 
-/** The governor settings: the config's, with --max-turns/--max-tokens/--max-cost as per-instance budgets on top. */
-function governorFromFlags(configured: GovernorSettings | undefined, flags: RunFlags): GovernorSettings | undefined {
-  const turns = positiveNumber(flags.maxTurns, '--max-turns');
-  const tokens = positiveNumber(flags.maxTokens, '--max-tokens');
-  const costUsd = positiveNumber(flags.maxCost, '--max-cost');
-  if (configured === undefined && turns === undefined && tokens === undefined && costUsd === undefined) return undefined;
-  const base = governorSettingsSchema.parse(configured ?? {});
+/**
+ * The governor settings: the config's over the defaults for model brains, with --max-turns/--max-tokens/
+ * --max-calls/--max-cost as per-instance budgets and --calls-per-minute on top; "off" with --no-governor or
+ * `"governor": "off"` in the config.
+ */
+function governorFromFlags(configured: GovernorConfig | undefined, flags: RunFlags, usesModel: boolean): ResolvedGovernor | undefined {
+  const turns = limitFlag(flags.maxTurns, '--max-turns');
+  const tokens = limitFlag(flags.maxTokens, '--max-tokens');
+  const modelCalls = limitFlag(flags.maxCalls, '--max-calls');
+  const costUsd = limitFlag(flags.maxCost, '--max-cost');
+  const perMinute = limitFlag(flags.callsPerMinute, '--calls-per-minute');
+  if (flags.governor === false) return 'off';
+  const off = configured === 'off' || configured === false;
+  const anyFlag = [turns, tokens, modelCalls, costUsd, perMinute].some((value) => value !== undefined);
+  if (off && !anyFlag) return 'off';
+  // Turned off in the config but a limit given as a flag: that limit alone.
+  const base = off ? governorSettingsSchema.parse({}) : resolveGovernor(configured, usesModel) ?? (anyFlag ? governorSettingsSchema.parse({}) : undefined);
+  if (base === undefined) return undefined;
   return {
     ...base,
+    ...(perMinute === undefined ? {} : { maxModelCallsPerMinute: Math.round(perMinute) }),
     perInstance: {
       ...base.perInstance,
       ...(turns === undefined ? {} : { turns: Math.round(turns) }),
       ...(tokens === undefined ? {} : { tokens: Math.round(tokens) }),
+      ...(modelCalls === undefined ? {} : { modelCalls: Math.round(modelCalls) }),
       ...(costUsd === undefined ? {} : { costUsd }),
     },
   };
@@ -110,15 +131,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(flags.model === undefined ? {} : { model: flags.model }),
     ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
   };
-  const governor = governorFromFlags(config.governor, flags);
+  const record = flags.resume === true && existsSync(runPaths(runDirectory).runFile) ? readRunRecord(runPaths(runDirectory).runFile) : null;
+  const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
+  checkBrains(instances, flags);
+  const governor = governorFromFlags(config.governor, flags, instances.some((spec) => MODEL_BRAIN_KINDS.includes(spec.brain)));
   const settings = {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(config).filter(([key]) => key in DEFAULT_SETTINGS)),
     ...(governor === undefined ? {} : { governor }),
   };
-  const record = flags.resume === true && existsSync(runPaths(runDirectory).runFile) ? readRunRecord(runPaths(runDirectory).runFile) : null;
-  const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
-  checkBrains(instances, flags);
   const timeoutMs = parseSeconds(flags.timeout);
   const dashboardPort = parsePort(flags.dashboardPort, '--dashboard-port');
   const controller = new AbortController();
@@ -126,6 +147,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const display = createDisplay(flags.json === true ? 'json' : process.stdout.isTTY ? 'tty' : 'lines');
+  const runGovernor = record?.settings.governor ?? governor;
+  for (const model of runGovernor === undefined || runGovernor === 'off' ? [] : unpricedModels(instances, runGovernor.prices, process.env)) {
+    display.note(`no price known for model ${JSON.stringify(model)}: its tokens count toward the token budgets but cost $0; add it to "governor": { "prices": … } in tachikoma.config.json`);
+  }
   let dashboard: Promise<DashboardServer | undefined> = Promise.resolve(undefined);
   let finished = false;
   const startDashboard = (): void => {
