@@ -85,7 +85,7 @@ describe('a bounded LLM turn', () => {
     expect(outcome.summary).toMatch(/turn ended early: instance model-call budget reached/);
   });
 
-  it('shortens the oldest tool results of a long turn to digests once the prompt budget is passed', async () => {
+  it('shortens the oldest tool results of a long turn to digests once the prompt budget is passed', () => {
     const big = 'line one of a long file\n'.repeat(2000);
     const results = [1, 2, 3].map((index) => ({ role: 'tool' as const, content: [{ type: 'tool-result' as const, toolCallId: `c${index}`, toolName: 'read_files', output: { type: 'text' as const, value: `${index}:${big}` } }] }));
     const messages = [{ role: 'user' as const, content: 'the turn' }, ...results];

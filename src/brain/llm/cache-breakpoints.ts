@@ -36,6 +36,6 @@ export const ANTHROPIC_BREAKPOINTS: CacheBreakpoints = {
   conversation(messages) {
     const last = messages.at(-1);
     if (last === undefined) return messages;
-    return [...messages.slice(0, -1), { ...last, providerOptions: { ...(last.providerOptions ?? {}), ...EPHEMERAL } } as ModelMessage];
+    return [...messages.slice(0, -1), { ...last, providerOptions: { ...(last.providerOptions ?? {}), ...EPHEMERAL } }];
   },
 };

@@ -14,7 +14,7 @@ export function estimateTokens(value: unknown): number {
 /** The text of a tool result output as the model saw it. */
 function outputText(output: unknown): string {
   if (typeof output === 'object' && output !== null && 'value' in output) {
-    const value = (output as { value: unknown }).value;
+    const value = (output).value;
     return typeof value === 'string' ? value : JSON.stringify(value) ?? '';
   }
   return JSON.stringify(output) ?? '';
