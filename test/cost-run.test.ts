@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type MockLlmRequest, type MockLlmServer, type MockReply, startMockLlmServer } from './support/model-server/index.js';
@@ -132,6 +133,18 @@ describe('no runaway bills', () => {
       expect(body.tools.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
       expect(body.tools.filter((tool) => tool.cache_control !== undefined)).toHaveLength(1);
     }
+    // `status` shows the spending: per instance and in total, with the share of input read from the cache.
+    const status = await cli(['status', '--json', '--run-dir', runDirectory]);
+    expect(status.status, status.stderr).toBe(0);
+    const spent = z.looseObject({ usage: z.looseObject({ total: z.looseObject({ modelCalls: z.number(), cachedShare: z.number(), costUsd: z.number() }), instances: z.record(z.string(), z.looseObject({ costUsd: z.number() })) }) }).parse(JSON.parse(status.stdout));
+    expect(spent.usage.total).toMatchObject({ modelCalls: calls, costUsd: state.usage?.costUsd });
+    expect(spent.usage.total.cachedShare).toBeGreaterThan(0.5);
+    expect(spent.usage.instances.instance_1?.costUsd).toBe(state.usage?.costUsd);
+    const table = await cli(['status', '--run-dir', runDirectory]);
+    const text = stripVTControlCharacters(table.stdout);
+    expect(text).toMatch(new RegExp(`spent: ${calls} model calls · \\S+ tokens in \\(\\d+% cached\\) · \\S+ out · \\$0\\.0\\d{3}`));
+    expect(text).toMatch(/│ calls +│ tokens +│ cached +│ cost/);
+    expect(text).toMatch(/│ instance_1 .*│ \d+ +│ \S+ +│ \d+% +│ \$0\.0\d{3} +│ paused: instance cost budget reached/);
     await pause(3000);
     expect(mock.requests.length).toBe(calls);
     // "resume" grows the budget by its size and the instance goes on.
