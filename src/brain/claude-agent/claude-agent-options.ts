@@ -14,7 +14,8 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 /** Most characters of a command's output the agent sees when `commandOutputChars` is not set. */
 export const DEFAULT_COMMAND_OUTPUT_CHARS = 30_000;
 
-const SECRET_KEY = /api[-_]?key|token|secret|password|authorization|credential/i;
+/** Keys that look like they hold a secret: a key, a token (but not a count of tokens), a password … */
+const SECRET_KEY = /api[-_]?key|token(?!s)|secret|password|authorization|credential/i;
 
 /**
  * The claude-agent brain's options (`brainOptions` in the config, or `--model` / `--base-url`). Keys meant

@@ -16,7 +16,8 @@ import {
   llmBrainOptionsSchema,
 } from './llm-options.js';
 
-const SECRET_KEY = /api[-_]?key|token|secret|password|authorization|credential/i;
+/** Keys that look like they hold a secret: a key, a token (but not a count of tokens), a password … */
+const SECRET_KEY = /api[-_]?key|token(?!s)|secret|password|authorization|credential/i;
 
 function misconfigured(message: string): BrainError {
   return new BrainError('misconfigured', message);
