@@ -79,3 +79,19 @@ describe('prompt caching over HTTP', () => {
     expect(JSON.stringify(asRecord(openAi[2]?.body).messages).startsWith(messagesOf(1).slice(0, -1))).toBe(true);
   });
 });
+
+describe('thinking over HTTP', () => {
+  it('anthropic thinks with thinkingTokens, openai-compatible reasons with reasoningEffort; neither by default', async () => {
+    mock = await startMockLlmServer({ respond: () => ({ text: 'nothing to do' }) });
+    const setup = { instanceId: 'instance_3', role: 'explorer' as const, runDirectory: fixture.runDirectory, workspace: fixture.workspace };
+    const turn = async (kind: 'anthropic' | 'openai-compatible', options: Record<string, unknown>): Promise<Json> => {
+      await createProviderBrain(kind, { ...setup, options: { model: 'mock', baseUrl: `${mock?.url ?? ''}/v1`, ...options } }, { ANTHROPIC_API_KEY: 'sk-test' })
+        .turn(await fixture.context(), fixture.toolBox(), new AbortController().signal);
+      return asRecord(mock?.requests.at(-1)?.body);
+    };
+    expect((await turn('anthropic', { thinkingTokens: 2048 })).thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect((await turn('anthropic', {})).thinking).toBeUndefined();
+    expect((await turn('openai-compatible', { reasoningEffort: 'low' })).reasoning_effort).toBe('low');
+    expect((await turn('openai-compatible', {})).reasoning_effort).toBeUndefined();
+  });
+});
