@@ -292,3 +292,31 @@ describe.skipIf(chromiumPath === null)('the dashboard facing odd data', () => {
     }
   });
 });
+
+describe.skipIf(chromiumPath === null)('the dashboard shows what the run spends', () => {
+  it('tokens, cached share and cost per instance and in total, updated live', async () => {
+    const usage = (calls: number, input: number, cached: number, cost: number) => ({
+      turns: calls, modelCalls: calls, inputTokens: input, outputTokens: 1000, cacheReadTokens: cached, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: cost, wallSeconds: 10,
+    });
+    const { browser, store, server, close } = await storeDashboard('spend', async (fresh) => {
+      await fresh.register({ id: 'instance_1', role: 'explorer', metadata: { usage: usage(10, 40_000, 30_000, 0.0123) } });
+      await fresh.register({ id: 'instance_2', role: 'builder', metadata: { usage: usage(2, 10_000, 0, 0.03) } });
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+      await page.goto(server.url);
+      await page.waitForSelector('[data-ready="true"]');
+      await expect.poll(() => page.locator('[data-instance-id="instance_1"] .usage').textContent()).toBe('41k tok · 75% cached · $0.0123');
+      await page.click('[data-tab="budgets"]');
+      await expect.poll(() => page.locator('[data-cached="collective"]').textContent()).toBe('60% of input tokens read from the cache');
+      await expect.poll(() => page.locator('[data-budget-instance="instance_2"] [data-meter="model calls"] .meter-value').textContent()).toBe('2');
+      // A checkpoint of instance_2 brings new usage: the page follows without a reload.
+      await store.heartbeat('instance_2', { status: 'idle', metadata: { usage: usage(3, 20_000, 10_000, 0.05) } });
+      await expect.poll(() => page.locator('[data-cached="instance_2"]').textContent()).toBe('50% of input tokens read from the cache');
+      await expect.poll(() => page.locator('[data-budget-instance="instance_2"] [data-meter="cost"] .meter-value').textContent()).toBe('$0.0500');
+      await page.close();
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});

@@ -24,9 +24,9 @@ export interface TurnContext {
 }
 
 export type { ToolBox, ToolResult, ToolSpec } from '../tools/tool-box.js';
-export type { TurnUsage } from '../governor/usage.js';
+export type { ModelCallHooks, TurnUsage } from '../governor/usage.js';
 import type { ToolBox } from '../tools/tool-box.js';
-import type { TurnUsage } from '../governor/usage.js';
+import type { ModelCallHooks, TurnUsage } from '../governor/usage.js';
 
 /** How a turn ended. `idle`: nothing left to do until a message arrives. `done`: this instance has finished the goal. */
 export interface TurnOutcome {
@@ -48,6 +48,11 @@ export interface TurnOutcome {
    * not counted as a turn by the governor.
    */
   skipped?: boolean;
+  /**
+   * Whether the turn changed something outside the tool box's record (e.g. files written by the brain's own
+   * tools). The instance also counts any successful call of a tool that writes.
+   */
+  progress?: boolean;
 }
 
 /**
@@ -56,7 +61,9 @@ export interface TurnOutcome {
  */
 export interface Brain {
   readonly name: string;
-  turn(context: TurnContext, tools: ToolBox, signal: AbortSignal): Promise<TurnOutcome>;
+  /** The model the brain calls (prices its tokens), when it has one. */
+  readonly model?: string;
+  turn(context: TurnContext, tools: ToolBox, signal: AbortSignal, hooks?: ModelCallHooks): Promise<TurnOutcome>;
   /** Releases anything the brain holds (connections, child processes). */
   close?(): Promise<void>;
 }

@@ -44,6 +44,9 @@ describe('LLM brain configuration', () => {
 
   it('refuses secrets in brainOptions, credentials in URLs and out-of-range options, in one line each', () => {
     expect(refusal(() => checkBrainConfig('anthropic', { apiKey: 'sk-x' }, { ANTHROPIC_API_KEY: 'k' }))).toMatch(/^brainOptions\.apiKey looks like a secret; .*run\.json/);
+    expect(refusal(() => checkBrainConfig('anthropic', { authToken: 'x' }, { ANTHROPIC_API_KEY: 'k' }))).toMatch(/^brainOptions\.authToken looks like a secret/);
+    // Counts of tokens are options, not secrets.
+    expect(resolveLlmBrainConfig('anthropic', { maxOutputTokens: 2000, maxPromptTokens: 30_000, thinkingTokens: 4000 }, { ANTHROPIC_API_KEY: 'k' })).toMatchObject({ maxOutputTokens: 2000, maxPromptTokens: 30_000, thinkingTokens: 4000 });
     expect(refusal(() => checkBrainConfig('openai-compatible', { model: 'm', baseUrl: 'http://user:pw@host/v1' }, {}))).toMatch(/--base-url carries credentials/);
     expect(refusal(() => checkBrainConfig('openai-compatible', { model: 'm', baseUrl: 'ftp://host' }, {}))).toMatch(/^invalid openai-compatible brain options: baseUrl: /);
     expect(refusal(() => checkBrainConfig('openai-compatible', { model: 'm', baseUrl: 'http://h', temperature: 5 }, {}))).toMatch(/temperature/);

@@ -6,6 +6,7 @@ import {
   type BrainEnvironment,
   DEFAULT_ANTHROPIC_MODEL,
   DEFAULT_MAX_OUTPUT_TOKENS,
+  DEFAULT_MAX_PROMPT_TOKENS,
   DEFAULT_MAX_STEPS,
   DEFAULT_OLLAMA_HOST,
   DEFAULT_OPENAI_BASE_URL,
@@ -15,7 +16,8 @@ import {
   llmBrainOptionsSchema,
 } from './model/llm-options.js';
 
-const SECRET_KEY = /api[-_]?key|token|secret|password|authorization|credential/i;
+/** Keys that look like they hold a secret: a key, a token (but not a count of tokens), a password … */
+const SECRET_KEY = /api[-_]?key|token(?!s)|secret|password|authorization|credential/i;
 
 function misconfigured(message: string): BrainError {
   return new BrainError('misconfigured', message);
@@ -69,13 +71,17 @@ export function resolveLlmBrainConfig(kind: LlmBrainKind, options: Record<string
   }
   const parsed = llmBrainOptionsSchema.safeParse(options);
   if (!parsed.success) throw misconfigured(`invalid ${kind} brain options: ${describeIssues(parsed.error).join('; ')}`);
-  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries, maxIdleMs } = parsed.data;
+  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries, maxIdleMs, maxPromptTokens, thinkingTokens, reasoningEffort, promptCaching } = parsed.data;
   const limits = {
     temperature,
     maxSteps: maxSteps ?? DEFAULT_MAX_STEPS,
     maxOutputTokens: maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     maxRetries,
     maxIdleMs,
+    maxPromptTokens: maxPromptTokens ?? DEFAULT_MAX_PROMPT_TOKENS,
+    thinkingTokens: thinkingTokens === 0 ? undefined : thinkingTokens,
+    reasoningEffort,
+    promptCaching: promptCaching ?? true,
   };
   const given = baseUrl === undefined ? undefined : cleanUrl(baseUrl, '--base-url');
   switch (kind) {

@@ -76,6 +76,11 @@ export function isBrainKind(kind: string): kind is BrainKind {
   return Object.hasOwn(BRAINS, kind);
 }
 
+/** Does a brain of this kind call a paid model (so the governor's default budgets apply)? */
+export function usesModel(kind: string): boolean {
+  return isBrainKind(kind) && BRAINS[kind].takesModel;
+}
+
 /** The registry entry of `kind`, or a BrainError naming the choices. */
 export function brainEntry(kind: string): BrainEntry {
   if (!isBrainKind(kind)) throw new BrainError('unknown_brain', `unknown brain ${JSON.stringify(kind)}; choose one of ${BRAIN_KINDS.join(', ')}`);

@@ -31,9 +31,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--timeout <seconds>', 'wall-time budget for the whole run')
     .option('--base-url <url>', 'LLM server base URL (LLM brains)')
     .option('--model <name>', 'model name (LLM brains)')
-    .option('--max-turns <n>', 'budget: turns per instance before it pauses and asks you')
-    .option('--max-tokens <n>', 'budget: tokens per instance before it pauses and asks you')
-    .option('--max-cost <usd>', 'budget: USD per instance before it pauses and asks you')
+    .option('--max-turns <n>', 'budget: turns per instance before it pauses and asks you (0 or off: no limit)')
+    .option('--max-tokens <n>', 'budget: tokens per instance before it pauses and asks you (model brains: 2000000; 0 or off: no limit)')
+    .option('--max-calls <n>', 'budget: model calls per instance before it pauses and asks you (model brains: 400; 0 or off: no limit)')
+    .option('--max-cost <usd>', 'budget: USD per instance before it pauses and asks you (0 or off: no limit)')
+    .option('--calls-per-minute <n>', 'model calls one instance may start per minute (model brains: 30; 0 or off: no pacing)')
+    .option('--no-governor', 'run without budgets, pacing or loop guards (on by default for model brains)')
     .addOption(jsonOption())
     .action(async (flags: Record<string, unknown>) => {
       const { runCommand } = await import('./commands/run-command.js');
@@ -54,7 +57,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--heartbeat-ms <ms>', 'heartbeat interval')
     .option('--idle-check-ms <ms>', 'longest idle sleep')
     .option('--lease-ms <ms>', 'task lease length')
-    .option('--governor <json>', 'budgets and loop guards as JSON (see tachikoma.config.json "governor")')
+    .option('--governor <json>', 'budgets and loop guards as JSON (see tachikoma.config.json "governor"), or off')
     .action(async (flags: { id: string; role: string }) => {
       const { instanceCommand } = await import('./commands/instance-command.js');
       setExitCode(await instanceCommand(flags));

@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import pc from 'picocolors';
 import { TRAITS, personalitySchema } from '../collective/personality.js';
 import type { InstanceRecord, InstanceStatus } from '../protocol/index.js';
+import { dollars, shortCount, usageFromMetadata } from '../governor/usage-summary.js';
 
 const STATUS_COLOURS: Record<InstanceStatus, (text: string) => string> = {
   starting: pc.gray,
@@ -27,10 +28,18 @@ function traits(value: unknown): string {
   return TRAITS.map((trait) => `${trait[0]}${Math.round(parsed.data[trait] * 100)}`).join(' ');
 }
 
+/** Model calls, tokens, cached share and cost of an instance, or dashes when it reports no usage. */
+function spending(metadata: Record<string, unknown>): string[] {
+  const usage = usageFromMetadata(metadata);
+  if (usage === null) return ['-', '-', '-', '-'];
+  const cached = usage.inputTokens === 0 ? 0 : Math.round((usage.cacheReadTokens / usage.inputTokens) * 100);
+  return [String(usage.modelCalls), shortCount(usage.inputTokens + usage.outputTokens), `${cached}%`, dollars(usage.costUsd)];
+}
+
 /** The instances as a terminal table (colours only when the terminal supports them). */
 export function renderInstanceTable(instances: readonly InstanceRecord[], now: number = Date.now()): string {
   const table = new Table({
-    head: ['instance', 'role', 'state', 'pid', 'task', 'iter', 'beat', 'traits', 'last activity'],
+    head: ['instance', 'role', 'state', 'pid', 'task', 'iter', 'beat', 'traits', 'calls', 'tokens', 'cached', 'cost', 'last activity'],
     style: { head: ['cyan'], border: ['gray'] },
   });
   const local = hostname();
@@ -45,6 +54,7 @@ export function renderInstanceTable(instances: readonly InstanceRecord[], now: n
       String(record.iteration),
       age(record.heartbeatAt, now),
       traits(record.metadata.personality),
+      ...spending(record.metadata),
       record.lastActivity.replace(/\s+/g, ' ').slice(0, 48),
     ]);
   }

@@ -22,7 +22,7 @@ describe('collectRunFacts', () => {
     const runDirectory = scratch();
     let now = Date.parse('2026-01-01T00:00:00Z');
     const store = createSqliteStore(runPaths(runDirectory).store, { clock: () => now });
-    await store.register({ id: 'instance_1', role: 'explorer', metadata: { usage: { turns: 2, inputTokens: 50, outputTokens: 5, costUsd: 0.01, wallSeconds: 1, modelCalls: 3, cachedInputTokens: 20 } } });
+    await store.register({ id: 'instance_1', role: 'explorer', metadata: { usage: { turns: 2, inputTokens: 50, outputTokens: 5, costUsd: 0.01, wallSeconds: 1, modelCalls: 3, cacheReadTokens: 20 } } });
     await store.register({ id: 'instance_2', role: 'builder' });
     await store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'quote not escaped', metadata: { evidence: ['/ws/index.js:55'] } });
     await store.publish({ from: 'instance_2', to: 'broadcast', type: 'finding', content: 'see lib/a.js:3-4 for it', metadata: {} });
@@ -42,7 +42,7 @@ describe('collectRunFacts', () => {
       ['run/instance_1', [{ path: 'index.js', startLine: 55, endLine: 55 }]],
       ['run/instance_2', [{ path: 'lib/a.js', startLine: 3, endLine: 4 }]],
     ]);
-    expect(facts.usage).toMatchObject({ turns: 2, inputTokens: 50, modelCalls: 3, cachedInputTokens: 20 });
+    expect(facts.usage).toMatchObject({ turns: 2, inputTokens: 50, modelCalls: 3, cacheReadTokens: 20 });
     expect(facts.claimsLost).toBe(2);
   });
 });

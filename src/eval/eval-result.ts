@@ -115,7 +115,7 @@ export function metricsOf(score: FindingScore, shared: FindingScore, usage: Usag
   return {
     found: score.found, seeded: score.seeded, recall: round(score.recall), precision: score.precision === null ? null : round(score.precision),
     findings: score.findings - score.duplicates, findingsShared: shared.findings, duplicateFindings: shared.duplicates,
-    modelCalls: usage.modelCalls, turns: usage.turns, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens,
+    modelCalls: usage.modelCalls, turns: usage.turns, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cacheReadTokens,
     costUsd: usage.costUsd, ...rest, defects: score.defects,
   };
 }

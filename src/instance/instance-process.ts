@@ -49,7 +49,6 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
       ...(options.idleCheckMs === undefined ? {} : { idleCheckMs: options.idleCheckMs }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
       ...(options.governor === undefined ? {} : { governorSettings: options.governor }),
-      ...(typeof options.brainOptions.model === 'string' ? { model: options.brainOptions.model } : {}),
     });
     return 0;
   } catch (error) {

@@ -3,7 +3,8 @@ import type { Message, Role } from '../protocol/index.js';
 import type { CollectiveStore } from '../store/index.js';
 import type { ToolDefinition } from '../tools/tool-definition.js';
 import type { GovernorSettings } from '../governor/budget.js';
-import { Governor } from '../governor/governor.js';
+import { Governor, type TurnEffect } from '../governor/governor.js';
+import { isReadOnlyTool } from '../tools/read-only-tools.js';
 import { InboxQueue } from './inbox-queue.js';
 import { InstanceStatusBoard } from './instance-status.js';
 import type { Logger } from './instance-logger.js';
@@ -152,11 +153,7 @@ class InstanceSession {
     board.iteration += 1;
     this.idle = unhandled ? false : outcome.idle;
     board.lastTurn = { summary: outcome.summary.slice(0, 500), tools: calls.length, ms: Math.round(performance.now() - started) };
-    const used = governor?.recordTurn({
-      ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
-      successfulCalls: calls.filter((call) => call.ok).length,
-      inboxSize: unhandled ? 0 : batch.length,
-    });
+    const used = governor?.recordTurn({ ...(outcome.usage === undefined ? {} : { usage: outcome.usage }), effect: turnEffect(turn, batch.length) });
     const turnMetadata = { ...(outcome.metadata ?? {}), ...(used === undefined ? {} : { usage: { ...used } }) };
     const hasMetadata = Object.keys(turnMetadata).length > 0;
     if (hasMetadata) this.metadata = { ...this.metadata, ...turnMetadata };
@@ -186,7 +183,7 @@ class InstanceSession {
       this.idle = false;
       return { kind: 'continue' };
     }
-    const pause = turn.outcome.nextTurnInMs ?? (this.idle ? undefined : options.tickMs ?? 0);
+    const pause = turn.outcome.nextTurnInMs ?? (this.idle ? undefined : Math.max(options.tickMs ?? 0, this.stalledGapMs()));
     if (pause === undefined || pause <= 0) return { kind: 'continue' };
     if (turn.outcome.unhandled === true) {
       // Back off for the whole pause (new messages join the carried ones), waking early only to stop.
@@ -202,6 +199,12 @@ class InstanceSession {
       this.idle = false;
     }
     return { kind: 'continue' };
+  }
+
+  /** After a turn that changed nothing (and is not idle), the next one waits this long unless a message comes. */
+  private stalledGapMs(): number {
+    const governor = this.governor;
+    return governor?.stalled === true ? governor.minTurnGapMs : 0;
   }
 
   /**
@@ -241,13 +244,29 @@ class InstanceSession {
 }
 
 /**
+ * What a turn did, for the governor: progress when a tool that writes worked (or the brain says it changed
+ * something), idle when nothing was asked and nothing called, unhandled when the model was unreachable, and
+ * nothing otherwise — only reads, failed writes, or messages left unanswered.
+ */
+export function turnEffect(turn: Pick<TurnResult, 'outcome' | 'calls'>, inboxSize: number): TurnEffect {
+  if (turn.outcome.unhandled === true) return 'unhandled';
+  if (turn.outcome.progress === true || turn.calls.some((call) => call.ok && !isReadOnlyTool(call.tool))) return 'progress';
+  if (turn.calls.length === 0 && inboxSize === 0) return 'idle';
+  return 'nothing';
+}
+
+/**
  * One instance's life: register, then turn after turn (see InstanceSession) until stopped by a signal, a stop
  * control message, or the brain saying the work is done.
  */
 export async function runInstance(options: InstanceRuntimeOptions): Promise<{ iterations: number; reason: string }> {
   const { id, store, brain, logger } = options;
   const registered = await store.register({ id, role: options.role, pid: process.pid, status: 'starting', metadata: { brain: brain.name } });
-  const governor = options.governorSettings === undefined ? undefined : new Governor(options.governorSettings, options.model, registered.metadata.usage);
+  const model = options.model ?? brain.model;
+  const governor = options.governorSettings === undefined ? undefined : new Governor(options.governorSettings, model, registered.metadata.usage);
+  if (governor !== undefined && model !== undefined && !governor.priced) {
+    logger.warn({ event: 'unpriced_model', model }, `no price known for model ${model}: its tokens count toward the token budgets but cost $0 (add it to governor.prices)`);
+  }
   const cursor = await store.getCursor(`inbox:${id}`);
   const stops = await StopRequests.load(store, id, cursor);
   const follow = new AbortController();

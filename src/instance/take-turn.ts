@@ -82,7 +82,7 @@ export async function takeTurn(scope: TurnScope, batch: readonly Message[], meta
         if (phase === 'end') scope.logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error, ...readPaths(record.tool, record.input) }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
       },
     });
-    const outcome = await scope.brain.turn(context, tools, scope.stop);
+    const outcome = await scope.brain.turn(context, tools, scope.stop, governor?.hooks());
     return { outcome, calls: tools.calls, shown, before };
   } finally {
     // Whatever ends the turn (an answer, a throw), its statuses are not published late.

@@ -78,7 +78,7 @@ function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: s
       id: spec.id, role: spec.role, runDirectory: root, workspace: options.workspace, goal: options.goal, brain: spec.brain,
       brainOptions: spec.brainOptions, heartbeatMs: settings.heartbeatMs, idleCheckMs: settings.idleCheckMs,
       leaseMs: settings.leaseMs, ...(options.store === null ? {} : { store: options.store }),
-      ...(settings.governor === undefined ? {} : { governor: settings.governor }),
+      ...(settings.governor === undefined || settings.governor === 'off' ? {} : { governor: settings.governor }),
     }),
   ];
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { governorSettingsSchema } from '../governor/budget.js';
+import { governorConfigSchema, resolvedGovernorSchema } from '../governor/default-governor.js';
 import { instanceIdFor, parseJsonRecord, roleSchema, timestampSchema, type Role } from '../protocol/index.js';
 
 /** The roles instances get, in order, when the config names none. */
@@ -36,7 +36,8 @@ export const configFileSchema = z.strictObject({
   stopTimeoutMs: z.number().int().min(100).max(120_000).optional(),
   maxRestarts: z.number().int().min(0).max(100).optional(),
   restartWindowMs: z.number().int().min(1000).max(3_600_000).optional(),
-  governor: governorSettingsSchema.optional(),
+  /** Budgets, pacing and loop guards; on with defaults for model brains, "off" turns it off. */
+  governor: governorConfigSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
@@ -78,7 +79,7 @@ export const runRecordSchema = z.strictObject({
     stopTimeoutMs: z.number().int(),
     maxRestarts: z.number().int(),
     restartWindowMs: z.number().int(),
-    governor: governorSettingsSchema.optional(),
+    governor: resolvedGovernorSchema.optional(),
   }),
   state: z.enum(['running', 'stopped', 'done', 'crashed']),
   orchestratorPid: z.number().int().nullable(),

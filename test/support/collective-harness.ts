@@ -36,6 +36,8 @@ export function makeWorkspace(script: unknown, config: Record<string, unknown> =
 /** A live `tachikoma run --json` process and what it printed. */
 export class RunningCollective {
   readonly events: RunEvent[] = [];
+  /** Every line the run printed on stdout, events and notes alike. */
+  readonly lines: string[] = [];
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
@@ -50,6 +52,7 @@ export class RunningCollective {
     this.exited = new Promise((resolvePromise) => this.child.once('exit', (code) => resolvePromise(code)));
     if (this.child.stdout !== null) {
       createInterface({ input: this.child.stdout }).on('line', (line) => {
+        this.lines.push(line);
         try {
           const parsed = eventSchema.safeParse(JSON.parse(line));
           if (parsed.success) this.events.push(parsed.data);

@@ -57,8 +57,26 @@ describe.skipIf(!installed)('the claude-agent brain against the mock Messages AP
     expect(requests.every((request) => request.headers['x-api-key'] === SECRET)).toBe(true);
     expect(outcome).toMatchObject({ summary: expect.stringMatching(/^shared: \{"ok":true/), idle: false, metadata: { provider: 'claude-agent', model: 'mock-claude' } });
     expect(outcome.usage).toMatchObject({ inputTokens: 1300, outputTokens: 60 });
+    // Extended thinking is off unless asked for (the CLI's own default would think on every call).
+    for (const request of requests) expect([undefined, { type: 'disabled' }]).toContainEqual(thinkingOf(request));
+  });
+
+  it('thinks when thinkingTokens asks for it', async () => {
+    mock = await startMockLlmServer({ respond: (): MockReply => ({ text: 'nothing to do', usage: { inputTokens: 100, outputTokens: 5 } }) });
+    const brain = await brainFor(mock, { thinkingTokens: 2048 });
+    await brain.turn(await fixture.context(), fixture.toolBox(), new AbortController().signal);
+    await brain.close?.();
+    const requests = agentRequests(mock);
+    expect(requests.length).toBeGreaterThan(0);
+    // The CLI picks the form: a fixed budget on older models, adaptive thinking on models that support it.
+    for (const request of requests) expect(thinkingOf(request)).toMatchObject({ type: expect.stringMatching(/^(enabled|adaptive)$/) });
   });
 });
+
+/** The `thinking` field of a Messages request, if any. */
+function thinkingOf(request: MockLlmRequest): unknown {
+  return typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>).thinking : undefined;
+}
 
 describe.skipIf(!installed)('the claude-agent brain, confined and failing cleanly', () => {
   const brainFor = (server: MockLlmServer, options: Record<string, unknown> = {}) =>

@@ -14,7 +14,8 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 /** Most characters of a command's output the agent sees when `commandOutputChars` is not set. */
 export const DEFAULT_COMMAND_OUTPUT_CHARS = 30_000;
 
-const SECRET_KEY = /api[-_]?key|token|secret|password|authorization|credential/i;
+/** Keys that look like they hold a secret: a key, a token (but not a count of tokens), a password … */
+const SECRET_KEY = /api[-_]?key|token(?!s)|secret|password|authorization|credential/i;
 
 /**
  * The claude-agent brain's options (`brainOptions` in the config, or `--model` / `--base-url`). Keys meant
@@ -35,6 +36,8 @@ export const claudeAgentOptionsSchema = z.object({
   commands: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
   commandTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
   commandOutputChars: z.number().int().min(1000).max(200_000).optional(),
+  /** Extended thinking: a budget of tokens per model call (counted as output); absent or 0 = off (the default here). */
+  thinkingTokens: z.number().int().min(0).max(200_000).optional(),
 });
 
 /** Everything one claude-agent instance needs. `secret` comes from the environment and must never be logged. */
@@ -51,6 +54,8 @@ export interface ClaudeAgentConfig {
   commands: string[];
   commandTimeoutMs: number;
   commandOutputChars: number;
+  /** Thinking tokens per model call; 0 turns extended thinking off. */
+  thinkingTokens: number;
 }
 
 function misconfigured(message: string): BrainError {
@@ -101,5 +106,6 @@ export function resolveClaudeAgentConfig(options: Record<string, unknown>, env: 
     commands: data.commands ?? [],
     commandTimeoutMs: data.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     commandOutputChars: data.commandOutputChars ?? DEFAULT_COMMAND_OUTPUT_CHARS,
+    thinkingTokens: data.thinkingTokens ?? 0,
   };
 }

@@ -13,6 +13,7 @@ import { type AgentToolPolicy, builtInTools, toolRefusal } from './agent-tool-po
 import { type ClaudeAgentConfig, resolveClaudeAgentConfig } from './claude-agent-options.js';
 import { COLLECTIVE_SERVER, agentToolName, collectiveMcpServer } from './collective-mcp-server.js';
 import { loadAgentSdk } from './load-agent-sdk.js';
+import { isReadOnlyTool } from '../../tools/read-only-tools.js';
 
 /** Environment variables passed through to the CLI when set (it gets nothing else from the instance's environment). */
 const PASSED_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'NODE_EXTRA_CA_CERTS'] as const;
@@ -63,21 +64,39 @@ function agentNotes(policy: AgentToolPolicy): string {
 export function usageOfResult(result: SDKResultMessage): TurnUsage {
   let inputTokens = 0;
   let outputTokens = 0;
+  let cacheReadTokens = 0;
+  let cacheWriteTokens = 0;
+  let reasoningTokens = 0;
   let cost = 0;
-  let cachedInputTokens = 0;
   for (const usage of Object.values(result.modelUsage)) {
     inputTokens += usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens;
-    cachedInputTokens += usage.cacheReadInputTokens;
+    cacheReadTokens += usage.cacheReadInputTokens;
+    cacheWriteTokens += usage.cacheCreationInputTokens;
+    reasoningTokens += usage.thinkingTokens ?? 0;
     outputTokens += usage.outputTokens;
     cost += usage.costUSD;
   }
   if (Object.keys(result.modelUsage).length === 0) {
-    inputTokens = result.usage.input_tokens + (result.usage.cache_read_input_tokens ?? 0) + (result.usage.cache_creation_input_tokens ?? 0);
+    cacheReadTokens = result.usage.cache_read_input_tokens ?? 0;
+    cacheWriteTokens = result.usage.cache_creation_input_tokens ?? 0;
+    inputTokens = result.usage.input_tokens + cacheReadTokens + cacheWriteTokens;
     outputTokens = result.usage.output_tokens;
-    cachedInputTokens = result.usage.cache_read_input_tokens ?? 0;
   }
-  // num_turns counts the model round-trips of the query.
-  return { inputTokens, outputTokens, costUsd: Math.max(cost, result.total_cost_usd), modelCalls: Math.max(1, result.num_turns), cachedInputTokens };
+  return { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, modelCalls: Math.max(1, result.num_turns), costUsd: Math.max(cost, result.total_cost_usd) };
+}
+
+/** The agent's own tools that change files or run commands: using one is progress even without a collective tool. */
+const AGENT_WRITING_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash']);
+
+/** Tool calls of an assistant message that change something: the agent's own (files, shell) and the collective's (messages, tasks). */
+function writingToolUses(message: SDKMessage): { own: number; collective: number } {
+  if (message.type !== 'assistant') return { own: 0, collective: 0 };
+  const names = message.message.content.flatMap((block) => (block.type === 'tool_use' ? [block.name] : []));
+  const prefix = agentToolName('');
+  return {
+    own: names.filter((name) => AGENT_WRITING_TOOLS.has(name)).length,
+    collective: names.filter((name) => name.startsWith(prefix) && !isReadOnlyTool(name.slice(prefix.length))).length,
+  };
 }
 
 function toolUses(message: SDKMessage): number {
@@ -133,6 +152,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
 
   return {
     name: 'claude-agent',
+    model: config.model,
     async turn(context: TurnContext, toolBox: ToolBox, signal: AbortSignal): Promise<TurnOutcome> {
       if (signal.aborted) return { summary: 'stopping: the turn was not started', idle: true, unhandled: true };
       const skipped = gate.skip(context);
@@ -154,6 +174,8 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
         settingSources: [],
         persistSession: false,
         maxTurns: config.maxSteps,
+        // Off unless asked for: the CLI's own default budget would spend up to 32k thinking tokens on every call.
+        thinking: config.thinkingTokens > 0 ? { type: 'enabled', budgetTokens: config.thinkingTokens } : { type: 'disabled' },
         env: childEnv,
         abortController: abort,
         stderr: (data: string) => {
@@ -162,9 +184,14 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       };
       let result: SDKResultMessage | undefined;
       let calls = 0;
+      let writes = 0;
+      let ownWrites = 0;
       try {
         for await (const message of sdk.query({ prompt: buildTurnPrompt(context), options })) {
           calls += toolUses(message);
+          const wrote = writingToolUses(message);
+          writes += wrote.own + wrote.collective;
+          ownWrites += wrote.own;
           if (message.type === 'result') result = message;
         }
       } catch (error) {
@@ -192,7 +219,10 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       const text = result.subtype === 'success' ? result.result.trim() : '';
       const outcome: TurnOutcome = {
         summary: text !== '' ? redact(text, secret) : result.subtype === 'error_max_turns' ? `stopped after ${config.maxSteps} steps (${calls} tool call(s))` : calls > 0 ? `made ${calls} tool call(s)` : 'nothing to do',
-        idle: calls === 0 && context.inbox.length === 0,
+        // Only reads and nothing asked: idle, as for the LLM brains.
+        idle: writes === 0 && context.inbox.length === 0,
+        // The collective's tools are counted by the instance; files written or commands run only the brain sees.
+        progress: ownWrites > 0,
         usage,
       };
       if (!announced) outcome.metadata = { provider: 'claude-agent', model: config.model };

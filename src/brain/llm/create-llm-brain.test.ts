@@ -110,7 +110,8 @@ describe('the LLM brain', () => {
     const brain = createLlmBrain({ name: 'test', model, maxSteps: 3 });
     const outcome = await brain.turn(await fixture.context(), fixture.toolBox(), new AbortController().signal);
     expect(model.doGenerateCalls).toHaveLength(3);
-    expect(outcome).toMatchObject({ summary: 'made 3 tool call(s)', idle: false });
+    // Only reads and nothing asked: the instance goes idle after the turn.
+    expect(outcome).toMatchObject({ summary: 'made 3 tool call(s)', idle: true });
   });
 
   it('returns promptly when the turn is aborted mid-call', async () => {

@@ -1,14 +1,14 @@
-import { type LanguageModel, generateText, stepCountIs } from 'ai';
+import type { LanguageModel } from 'ai';
+import { backoffMs } from '../model/backoff.js';
 import { BrainError } from '../brain-error.js';
-import type { Brain, BrainSetup, ToolBox, TurnContext, TurnOutcome } from '../brain.js';
-import { toAiTools } from './ai-tools.js';
+import type { Brain, BrainSetup, ModelCallHooks, ToolBox, TurnContext, TurnOutcome } from '../brain.js';
+import { ANTHROPIC_BREAKPOINTS, type CacheBreakpoints, NO_BREAKPOINTS } from './cache-breakpoints.js';
 import { resolveLlmBrainConfig } from '../check-brain-config.js';
 import { createLanguageModel } from './create-language-model.js';
 import { IdleGate } from '../model/idle-gate.js';
-import { type BrainEnvironment, DEFAULT_MAX_STEPS, type LlmBrainKind } from '../model/llm-options.js';
+import { type BrainEnvironment, DEFAULT_MAX_PROMPT_TOKENS, DEFAULT_MAX_STEPS, type LlmBrainConfig, type LlmBrainKind } from '../model/llm-options.js';
 import { describeModelCallError } from '../model/model-call-error.js';
-import { buildSystemPrompt } from '../model/system-prompt.js';
-import { buildTurnPrompt } from '../model/turn-prompt.js';
+import { type ModelTurnResult, type ProviderOptions, runModelTurn } from './model-turn.js';
 
 /** What an LLM brain needs: a model and how to call it. */
 export interface LlmBrainSetup {
@@ -26,11 +26,39 @@ export interface LlmBrainSetup {
   metadata?: Record<string, string>;
   /** Longest an idle instance goes without a model call when nothing changed (default 10 minutes). */
   maxIdleMs?: number;
+  /** The model's name, for pricing its tokens. */
+  modelName?: string;
+  /** Estimated prompt tokens one call may carry (default 60,000). */
+  maxPromptTokens?: number;
+  /** Where to mark the prompt for the provider's cache (default: no markers). */
+  breakpoints?: CacheBreakpoints;
+  /** Provider options for every call (thinking budget, reasoning effort). */
+  providerOptions?: ProviderOptions;
 }
 
-import { backoffMs } from '../model/backoff.js';
-
 export { FIRST_BACKOFF_MS, MAX_BACKOFF_MS, backoffMs } from '../model/backoff.js';
+
+/**
+ * A turn's outcome from its model calls. Idle when nothing was written and nothing asked: a turn that only
+ * read (listed, searched, looked at statuses) leaves the instance idle until something changes.
+ */
+function outcomeOf(result: ModelTurnResult, inboxSize: number): TurnOutcome {
+  const { text, toolCalls, cutShort } = result;
+  const did = toolCalls > 0 ? `made ${toolCalls} tool call(s)` : 'nothing to do';
+  return {
+    summary: cutShort !== undefined ? `${text !== '' ? text : did}; turn ended early: ${cutShort}` : text !== '' ? text : did,
+    idle: result.writes === 0 && inboxSize === 0,
+    usage: result.usage,
+  };
+}
+
+/** Anthropic thinking or an OpenAI-compatible reasoning effort, as provider options; undefined when neither is set. */
+export function reasoningOptions(config: Pick<LlmBrainConfig, 'kind' | 'thinkingTokens' | 'reasoningEffort'>): ProviderOptions | undefined {
+  if (config.kind === 'anthropic') {
+    return config.thinkingTokens === undefined ? undefined : { anthropic: { thinking: { type: 'enabled', budgetTokens: config.thinkingTokens } } };
+  }
+  return config.reasoningEffort === undefined ? undefined : { [config.kind]: { reasoningEffort: config.reasoningEffort } };
+}
 
 /**
  * A brain that hands each turn to a language model: one multi-step tool loop (`generateText` with the tool
@@ -41,42 +69,31 @@ export { FIRST_BACKOFF_MS, MAX_BACKOFF_MS, backoffMs } from '../model/backoff.js
  * BrainError. While idle with nothing changed, no model call is made (see IdleGate).
  */
 export function createLlmBrain(setup: LlmBrainSetup): Brain {
-  const maxSteps = setup.maxSteps ?? DEFAULT_MAX_STEPS;
+  const turnSetup = {
+    model: setup.model,
+    maxSteps: setup.maxSteps ?? DEFAULT_MAX_STEPS,
+    maxPromptTokens: setup.maxPromptTokens ?? DEFAULT_MAX_PROMPT_TOKENS,
+    breakpoints: setup.breakpoints ?? NO_BREAKPOINTS,
+    ...(setup.providerOptions === undefined ? {} : { providerOptions: setup.providerOptions }),
+    ...(setup.maxOutputTokens === undefined ? {} : { maxOutputTokens: setup.maxOutputTokens }),
+    ...(setup.temperature === undefined ? {} : { temperature: setup.temperature }),
+    ...(setup.maxRetries === undefined ? {} : { maxRetries: setup.maxRetries }),
+  };
   const gate = new IdleGate(setup.maxIdleMs);
   let failures = 0;
   let announced = false;
   return {
     name: setup.name,
-    async turn(context: TurnContext, toolBox: ToolBox, signal: AbortSignal): Promise<TurnOutcome> {
+    ...(setup.modelName === undefined ? {} : { model: setup.modelName }),
+    async turn(context: TurnContext, toolBox: ToolBox, signal: AbortSignal, hooks?: ModelCallHooks): Promise<TurnOutcome> {
       const inbox = context.inbox;
       if (signal.aborted) return { summary: 'stopping: the turn was not started', idle: true, unhandled: true };
       const skipped = gate.skip(context);
       if (skipped !== undefined) return skipped;
       try {
-        const result = await generateText({
-          model: setup.model,
-          system: buildSystemPrompt(context),
-          prompt: buildTurnPrompt(context),
-          tools: toAiTools(toolBox),
-          stopWhen: stepCountIs(maxSteps),
-          abortSignal: signal,
-          ...(setup.maxOutputTokens === undefined ? {} : { maxOutputTokens: setup.maxOutputTokens }),
-          ...(setup.temperature === undefined ? {} : { temperature: setup.temperature }),
-          ...(setup.maxRetries === undefined ? {} : { maxRetries: setup.maxRetries }),
-        });
+        const result = await runModelTurn(turnSetup, context, toolBox, signal, hooks);
         failures = 0;
-        const toolCalls = result.steps.reduce((count, step) => count + step.toolCalls.length, 0);
-        const text = result.text.trim();
-        const outcome: TurnOutcome = {
-          summary: text !== '' ? text : toolCalls > 0 ? `made ${toolCalls} tool call(s)` : 'nothing to do',
-          idle: toolCalls === 0 && inbox.length === 0,
-          usage: {
-            inputTokens: result.totalUsage.inputTokens ?? 0,
-            outputTokens: result.totalUsage.outputTokens ?? 0,
-            modelCalls: result.steps.length,
-            cachedInputTokens: result.totalUsage.inputTokenDetails.cacheReadTokens ?? 0,
-          },
-        };
+        const outcome = outcomeOf(result, inbox.length);
         if (!announced && setup.metadata !== undefined) outcome.metadata = setup.metadata;
         announced = true;
         gate.record(context, outcome);
@@ -102,6 +119,7 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
  */
 export function createProviderBrain(kind: LlmBrainKind, setup: BrainSetup, env: BrainEnvironment = process.env): Brain {
   const config = resolveLlmBrainConfig(kind, setup.options, env);
+  const reasoning = reasoningOptions(config);
   return createLlmBrain({
     name: kind,
     model: createLanguageModel(config),
@@ -111,6 +129,10 @@ export function createProviderBrain(kind: LlmBrainKind, setup: BrainSetup, env: 
     ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
     ...(config.maxIdleMs === undefined ? {} : { maxIdleMs: config.maxIdleMs }),
     ...(config.apiKey === undefined ? {} : { secret: config.apiKey }),
+    modelName: config.model,
+    maxPromptTokens: config.maxPromptTokens,
+    breakpoints: kind === 'anthropic' && config.promptCaching ? ANTHROPIC_BREAKPOINTS : NO_BREAKPOINTS,
+    ...(reasoning === undefined ? {} : { providerOptions: reasoning }),
     metadata: { provider: kind, model: config.model },
   });
 }

@@ -36,7 +36,8 @@ describe.each(Object.keys(KEYS) as Array<keyof typeof KEYS>)('the %s brain over 
     expect(seen[0]?.name).toBe('read_files');
     expect(seen[0]?.content).toMatch(/^\{"ok":true,"data":\[\{"path":"\.\.\/\.\.\/etc\/passwd","error":"paths with \\"\.\.\\" are refused/);
     expect(seen[0]?.content).not.toContain('root:');
-    expect(outcome).toMatchObject({ idle: false, summary: expect.stringMatching(/^could not read it: /), metadata: { provider: kind, model: 'mock' } });
+    // Only a read, nothing asked: the turn leaves the instance idle.
+    expect(outcome).toMatchObject({ idle: true, summary: expect.stringMatching(/^could not read it: /), metadata: { provider: kind, model: 'mock' } });
     expect(outcome.usage?.inputTokens).toBeGreaterThan(0);
   });
 

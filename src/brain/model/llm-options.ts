@@ -14,6 +14,8 @@ export function isLlmBrainKind(kind: string): kind is LlmBrainKind {
 export const DEFAULT_MAX_STEPS = 8;
 /** Output tokens one model call may produce when `maxOutputTokens` is not set. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+/** Estimated prompt tokens one model call may carry when `maxPromptTokens` is not set. */
+export const DEFAULT_MAX_PROMPT_TOKENS = 60_000;
 /** The Anthropic model used when none is named. */
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
 /** Where the openai-compatible brain goes when no --base-url is given. */
@@ -38,6 +40,14 @@ export const llmBrainOptionsSchema = z.object({
   maxRetries: z.number().int().min(0).max(10).optional(),
   /** Longest an idle instance goes without a model call while nothing changes (ms); 0 asks the model at every idle check. */
   maxIdleMs: z.number().int().min(0).max(86_400_000).optional(),
+  /** Estimated tokens one call's prompt may carry; older tool results of a long turn are shortened to stay under it. */
+  maxPromptTokens: z.number().int().min(2000).max(2_000_000).optional(),
+  /** Anthropic: extended thinking with this budget of tokens per call (counted as output); absent or 0 = off. */
+  thinkingTokens: z.number().int().min(0).max(200_000).optional(),
+  /** OpenAI-compatible servers that reason: how hard (sent as reasoning_effort); absent = the server's default. */
+  reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+  /** Anthropic: mark the stable prompt prefix and the conversation for prompt caching (default true). */
+  promptCaching: z.boolean().optional(),
 });
 /** Parsed LLM brain options. */
 export type LlmBrainOptions = z.infer<typeof llmBrainOptionsSchema>;
@@ -54,6 +64,10 @@ export interface LlmBrainConfig {
   maxOutputTokens: number;
   maxRetries: number | undefined;
   maxIdleMs: number | undefined;
+  maxPromptTokens: number;
+  thinkingTokens: number | undefined;
+  reasoningEffort: 'minimal' | 'low' | 'medium' | 'high' | undefined;
+  promptCaching: boolean;
 }
 
 /** The environment variables the LLM brains read (a subset of `process.env`). */

@@ -28,7 +28,7 @@ export function runInfo(paths: RunPaths, record: RunRecord | null, storeSpec: st
     workspace: record?.workspace ?? null,
     runDirectory: paths.root,
     store: storeSpec === null ? paths.store : storeSpec.startsWith('postgres') ? storeSpec.replace(/\/\/[^@/]*@/, '//…@') : storeSpec,
-    budgets: governor === undefined ? null : { perInstance: governor.perInstance, collective: governor.collective },
+    budgets: governor === undefined || governor === 'off' ? null : { perInstance: governor.perInstance, collective: governor.collective },
   };
 }
 

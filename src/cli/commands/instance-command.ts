@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { usesModel } from '../../brain/registry.js';
 import { instanceLaunchSchema } from '../../instance/instance-launch.js';
 import { runInstanceProcess } from '../../instance/instance-process.js';
 import { instanceIdSchema, parseJsonRecord, roleSchema } from '../../protocol/index.js';
 import { DEFAULT_GOAL } from '../../orchestrator/run-config.js';
 import { governorSettingsSchema } from '../../governor/budget.js';
+import { resolveGovernor } from '../../governor/default-governor.js';
 import { CliError } from '../cli-error.js';
 import { defaultRunDirectory } from '../run-directory.js';
 
@@ -41,14 +43,18 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
   const heartbeatMs = optionalInt(flags.heartbeatMs, '--heartbeat-ms');
   const idleCheckMs = optionalInt(flags.idleCheckMs, '--idle-check-ms');
   const leaseMs = optionalInt(flags.leaseMs, '--lease-ms');
-  const governor = flags.governor === undefined ? undefined : parseJsonRecord(governorSettingsSchema, flags.governor, '--governor');
+  const brain = flags.brain ?? 'heuristic';
+  // Started by hand without --governor, a model brain gets the default budgets; "off" runs without any.
+  const governor = flags.governor === undefined
+    ? resolveGovernor(undefined, usesModel(brain))
+    : flags.governor.trim() === 'off' ? undefined : parseJsonRecord(governorSettingsSchema, flags.governor, '--governor');
   return runInstanceProcess(instanceLaunchSchema.parse({
     id: id.data,
     role: role.data,
     runDirectory: resolve(flags.runDir ?? defaultRunDirectory(workspace)),
     workspace,
     goal: flags.goal ?? DEFAULT_GOAL,
-    brain: flags.brain ?? 'heuristic',
+    brain,
     brainOptions,
     ...(flags.store === undefined ? {} : { store: flags.store }),
     ...(heartbeatMs === undefined ? {} : { heartbeatMs }),

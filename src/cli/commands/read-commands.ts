@@ -6,6 +6,7 @@ import { openExistingRun } from '../run-directory.js';
 import { renderInstanceTable } from '../status-table.js';
 import { processAlive } from '../../orchestrator/run-lock.js';
 import { divergence, personalitySchema } from '../../collective/personality.js';
+import { summarizeUsage, usageText } from '../../governor/usage-summary.js';
 
 export interface ReadFlags {
   runDir?: string;
@@ -41,6 +42,7 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
         return parsed.success ? [parsed.data] : [];
       })),
       duplicateClaims: tasks.reduce((sum, task) => sum + Math.max(0, task.attempts - 1), 0),
+      usage: summarizeUsage(instances),
       instances,
     };
     print(flags, status, () =>
@@ -49,6 +51,7 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
         `store: ${status.store} · goal: ${status.goal ?? '-'}`,
         `messages ${status.messages} · memory ${status.memory} · tasks ${TASK_STATES.map((state) => `${state} ${taskCounts[state] ?? 0}`).join(', ')} · open votes ${status.openProposals}`,
         `personality divergence ${status.personalityDivergence} · duplicate claims ${status.duplicateClaims}`,
+        `spent: ${usageText(status.usage.total)}`,
         renderInstanceTable(instances),
       ].join('\n'),
     );

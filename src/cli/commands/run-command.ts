@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BrainError } from '../../brain/brain-error.js';
-import { BRAINS, BRAIN_KINDS, brainEntry, checkBrainConfig } from '../../brain/registry.js';
-import { type GovernorSettings, governorSettingsSchema } from '../../governor/budget.js';
+import { BRAINS, BRAIN_KINDS, brainEntry, checkBrainConfig, usesModel } from '../../brain/registry.js';
+import { governorFromFlags } from './governor-flags.js';
+import { unpricedModels } from './unpriced-models.js';
 import { runPaths } from '../../core/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
@@ -31,6 +32,10 @@ export interface RunFlags {
   maxTurns?: string;
   maxTokens?: string;
   maxCost?: string;
+  maxCalls?: string;
+  callsPerMinute?: string;
+  /** false with --no-governor. */
+  governor?: boolean;
   dashboardPort?: string;
   dashboardHost?: string;
 }
@@ -54,8 +59,7 @@ function parseSeconds(text: string | undefined): number | undefined {
  * crash loop. The instance is named only when the config mixes brains or options per instance.
  */
 async function checkBrains(instances: readonly InstanceSpec[], flags: RunFlags): Promise<void> {
-  const usesModel = instances.some((spec) => brainEntry(spec.brain).takesModel);
-  if (!usesModel && (flags.model !== undefined || flags.baseUrl !== undefined)) {
+  if (!instances.some((spec) => brainEntry(spec.brain).takesModel) && (flags.model !== undefined || flags.baseUrl !== undefined)) {
     const modelBrains = BRAIN_KINDS.filter((kind) => BRAINS[kind].takesModel);
     throw new CliError(`--model and --base-url configure the model brains (${modelBrains.join(', ')}); add --brain to choose one`);
   }
@@ -68,31 +72,6 @@ async function checkBrains(instances: readonly InstanceSpec[], flags: RunFlags):
       throw error;
     }
   }
-}
-
-function positiveNumber(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new CliError(`${flag} takes a positive number, got ${JSON.stringify(text)}`);
-  return value;
-}
-
-/** The governor settings: the config's, with --max-turns/--max-tokens/--max-cost as per-instance budgets on top. */
-function governorFromFlags(configured: GovernorSettings | undefined, flags: RunFlags): GovernorSettings | undefined {
-  const turns = positiveNumber(flags.maxTurns, '--max-turns');
-  const tokens = positiveNumber(flags.maxTokens, '--max-tokens');
-  const costUsd = positiveNumber(flags.maxCost, '--max-cost');
-  if (configured === undefined && turns === undefined && tokens === undefined && costUsd === undefined) return undefined;
-  const base = governorSettingsSchema.parse(configured ?? {});
-  return {
-    ...base,
-    perInstance: {
-      ...base.perInstance,
-      ...(turns === undefined ? {} : { turns: Math.round(turns) }),
-      ...(tokens === undefined ? {} : { tokens: Math.round(tokens) }),
-      ...(costUsd === undefined ? {} : { costUsd }),
-    },
-  };
 }
 
 /** `tachikoma run`: starts (or resumes) a collective and supervises it until it stops. */
@@ -109,15 +88,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(flags.model === undefined ? {} : { model: flags.model }),
     ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
   };
-  const governor = governorFromFlags(config.governor, flags);
+  const record = flags.resume === true && existsSync(runPaths(runDirectory).runFile) ? readRunRecord(runPaths(runDirectory).runFile) : null;
+  const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
+  await checkBrains(instances, flags);
+  const governor = governorFromFlags(config.governor, flags, instances.some((spec) => usesModel(spec.brain)));
   const settings = {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(config).filter(([key]) => key in DEFAULT_SETTINGS)),
     ...(governor === undefined ? {} : { governor }),
   };
-  const record = flags.resume === true && existsSync(runPaths(runDirectory).runFile) ? readRunRecord(runPaths(runDirectory).runFile) : null;
-  const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
-  await checkBrains(instances, flags);
   const timeoutMs = parseSeconds(flags.timeout);
   const dashboardPort = parsePort(flags.dashboardPort, '--dashboard-port');
   const controller = new AbortController();
@@ -125,6 +104,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const display = createDisplay(flags.json === true ? 'json' : process.stdout.isTTY ? 'tty' : 'lines');
+  const runGovernor = record?.settings.governor ?? governor;
+  for (const model of runGovernor === undefined || runGovernor === 'off' ? [] : unpricedModels(instances, runGovernor.prices, process.env)) {
+    display.note(`no price known for model ${JSON.stringify(model)}: its tokens count toward the token budgets but cost $0; add it to "governor": { "prices": … } in tachikoma.config.json`);
+  }
   let dashboard: Promise<DashboardServer | undefined> = Promise.resolve(undefined);
   let finished = false;
   const startDashboard = (): void => {

@@ -22,6 +22,8 @@ export function usd(value: number): string {
 
 export interface UsageLike {
   turns: number;
+  modelCalls: number;
+  cacheReadTokens: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
@@ -34,5 +36,10 @@ export function usageOf(metadata: Record<string, unknown>): UsageLike | null {
   if (typeof usage !== 'object' || usage === null) return null;
   const record = usage as Record<string, unknown>;
   const number = (key: string): number => (typeof record[key] === 'number' ? (record[key]) : 0);
-  return { turns: number('turns'), inputTokens: number('inputTokens'), outputTokens: number('outputTokens'), costUsd: number('costUsd'), wallSeconds: number('wallSeconds') };
+  return { turns: number('turns'), modelCalls: number('modelCalls'), cacheReadTokens: number('cacheReadTokens'), inputTokens: number('inputTokens'), outputTokens: number('outputTokens'), costUsd: number('costUsd'), wallSeconds: number('wallSeconds') };
+}
+
+/** The share of input tokens read from the provider's cache, as a whole percentage. */
+export function cachedPercent(usage: Pick<UsageLike, 'inputTokens' | 'cacheReadTokens'>): string {
+  return `${usage.inputTokens === 0 ? 0 : Math.round((usage.cacheReadTokens / usage.inputTokens) * 100)}%`;
 }

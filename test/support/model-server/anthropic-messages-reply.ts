@@ -1,5 +1,12 @@
 import type { MockLlmRequest, MockReply } from './mock-llm-types.js';
+import type { CacheSplit } from './prompt-cache.js';
 import { type SettledToolCall, estimateUsage, pieces, sseFrame } from './reply-parts.js';
+
+/** Anthropic's usage fields: input_tokens excludes what was read from or written to the cache. */
+function usageFields(input: number, cache: CacheSplit | undefined): Record<string, number> {
+  if (cache === undefined) return { input_tokens: input };
+  return { input_tokens: cache.uncached, cache_read_input_tokens: cache.cacheRead, cache_creation_input_tokens: cache.cacheWrite };
+}
 
 function contentBlocks(reply: MockReply, calls: readonly SettledToolCall[]): Array<Record<string, unknown>> {
   return [
@@ -13,11 +20,11 @@ function stopReason(calls: readonly SettledToolCall[]): string {
 }
 
 /** A non-streaming Messages API response. */
-export function anthropicMessage(id: string, reply: MockReply, request: MockLlmRequest, calls: readonly SettledToolCall[]): unknown {
+export function anthropicMessage(id: string, reply: MockReply, request: MockLlmRequest, calls: readonly SettledToolCall[], cache?: CacheSplit): unknown {
   const usage = estimateUsage(reply, request, calls);
   return {
     id, type: 'message', role: 'assistant', model: request.model, content: contentBlocks(reply, calls),
-    stop_reason: stopReason(calls), stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: usage.output },
+    stop_reason: stopReason(calls), stop_sequence: null, usage: { ...usageFields(usage.input, cache), output_tokens: usage.output },
   };
 }
 
@@ -26,12 +33,12 @@ export function anthropicMessage(id: string, reply: MockReply, request: MockLlmR
  * content_block_delta (text_delta, or input_json_delta in pieces) and content_block_stop, then
  * message_delta (stop_reason, usage) and message_stop.
  */
-export function anthropicStream(id: string, reply: MockReply, request: MockLlmRequest, calls: readonly SettledToolCall[]): string[] {
+export function anthropicStream(id: string, reply: MockReply, request: MockLlmRequest, calls: readonly SettledToolCall[], cache?: CacheSplit): string[] {
   const usage = estimateUsage(reply, request, calls);
   const event = (type: string, data: Record<string, unknown>): string => sseFrame({ type, ...data }, type);
   const frames = [
     event('message_start', {
-      message: { id, type: 'message', role: 'assistant', model: request.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: 1 } },
+      message: { id, type: 'message', role: 'assistant', model: request.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usageFields(usage.input, cache), output_tokens: 1 } },
     }),
   ];
   let index = 0;

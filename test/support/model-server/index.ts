@@ -13,3 +13,4 @@ export {
   trailingToolResults,
 } from './scripted-responder.js';
 export { type ToolBoxFixture, type ToolBoxFixtureOptions, createToolBoxFixture } from '../tool-box-fixture.js';
+export { type CacheSplit, PromptCacheSimulator, tokensOf } from './prompt-cache.js';

@@ -5,6 +5,7 @@ import { anthropicError, anthropicMessage, anthropicStream } from './anthropic-m
 import type { MockLlmApi, MockLlmRequest, MockReply, MockResponder } from './mock-llm-types.js';
 import { openAiChatCompletion, openAiChatStream, openAiError } from './openai-chat-reply.js';
 import { MockRequestError, parseLlmRequest } from './parse-llm-request.js';
+import { type CacheSplit, PromptCacheSimulator } from './prompt-cache.js';
 import { settleToolCalls } from './reply-parts.js';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -14,6 +15,8 @@ export interface MockLlmServerOptions {
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
   respond: MockResponder;
+  /** Simulate Anthropic's prompt cache from the requests' cache_control markers (default true). */
+  promptCache?: boolean;
 }
 
 /** A running mock LLM server. */
@@ -23,6 +26,8 @@ export interface MockLlmServer {
   readonly port: number;
   /** Every request received, parsed, in arrival order (including ones answered with an error). */
   readonly requests: readonly MockLlmRequest[];
+  /** For each Anthropic request (in arrival order), how its input split between cache reads, writes and the rest. */
+  readonly cacheSplits: readonly CacheSplit[];
   /** Stops listening, drops open connections and resolves once the server is closed. */
   close(): Promise<void>;
 }
@@ -65,6 +70,8 @@ function sendError(response: ServerResponse, api: MockLlmApi | undefined, status
  */
 export async function startMockLlmServer(options: MockLlmServerOptions): Promise<MockLlmServer> {
   const requests: MockLlmRequest[] = [];
+  const cacheSplits: CacheSplit[] = [];
+  const promptCache = options.promptCache === false ? undefined : new PromptCacheSimulator();
   let counter = 0;
   const nextId = (prefix: string): string => `${prefix}${(counter += 1).toString().padStart(4, '0')}`;
 
@@ -103,14 +110,17 @@ export async function startMockLlmServer(options: MockLlmServerOptions): Promise
       return;
     }
     const anthropic = api === 'anthropic-messages';
+    // Usage a reply sets explicitly is reported as it is, without a cache.
+    const cache = anthropic && promptCache !== undefined && reply.usage?.inputTokens === undefined ? promptCache.split(request.body) : undefined;
+    if (cache !== undefined) cacheSplits.push(cache);
     const calls = settleToolCalls(reply, () => nextId(anthropic ? 'toolu_mock_' : 'call_mock_'));
     const id = nextId(anthropic ? 'msg_mock_' : 'chatcmpl-mock-');
     if (!request.stream) {
-      sendJson(response, 200, anthropic ? anthropicMessage(id, reply, request, calls) : openAiChatCompletion(id, reply, request, calls));
+      sendJson(response, 200, anthropic ? anthropicMessage(id, reply, request, calls, cache) : openAiChatCompletion(id, reply, request, calls));
       return;
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    for (const frame of anthropic ? anthropicStream(id, reply, request, calls) : openAiChatStream(id, reply, request, calls)) response.write(frame);
+    for (const frame of anthropic ? anthropicStream(id, reply, request, calls, cache) : openAiChatStream(id, reply, request, calls)) response.write(frame);
     response.end();
   }
 
@@ -132,6 +142,7 @@ export async function startMockLlmServer(options: MockLlmServerOptions): Promise
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    cacheSplits,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));

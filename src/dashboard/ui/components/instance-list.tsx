@@ -4,7 +4,7 @@ import { own } from '../../view-model/collective-view.js';
 import type { ClientState } from '../client-state.js';
 import { api } from '../api.js';
 import { personalityColor, stateColor } from '../colors.js';
-import { compactNumber, shortTime, usageOf, usd } from '../format.js';
+import { cachedPercent, compactNumber, shortTime, usageOf, usd } from '../format.js';
 import { useClient } from '../use-client.js';
 
 const TRAITS = ['thoroughness', 'caution', 'simplicity', 'novelty'];
@@ -94,7 +94,7 @@ function InstanceDetail({ record, task, live }: { record: InstanceRecord; task: 
           <>
             <dt>usage</dt>
             <dd>
-              {usage.turns} turns · {compactNumber(usage.inputTokens + usage.outputTokens)} tokens · {usd(usage.costUsd)}
+              {usage.turns} turns · {usage.modelCalls} model calls · {compactNumber(usage.inputTokens + usage.outputTokens)} tokens ({cachedPercent(usage)} of input cached) · {usd(usage.costUsd)}
             </dd>
           </>
         )}
@@ -148,7 +148,7 @@ export function InstanceList({ client, selected, onSelect }: { client: ClientSta
                   #{record.iteration}
                 </span>
                 <span class="task-title">{task?.title ?? record.lastActivity}</span>
-                <span class="usage">{usage === null ? '' : `${compactNumber(usage.inputTokens + usage.outputTokens)} tok · ${usd(usage.costUsd)}`}</span>
+                <span class="usage">{usage === null ? '' : `${compactNumber(usage.inputTokens + usage.outputTokens)} tok · ${cachedPercent(usage)} cached · ${usd(usage.costUsd)}`}</span>
               </div>
               {open && <InstanceDetail record={record} task={task} live={snapshot.replay === null} />}
             </li>
