@@ -9,6 +9,7 @@ import { type BrainEnvironment, DEFAULT_MAX_STEPS, type LlmBrainKind } from './l
 import { describeModelCallError } from './model-call-error.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { buildTurnPrompt } from './turn-prompt.js';
+import { traceModelCalls } from '../../telemetry/trace-model.js';
 
 /** What an LLM brain needs: a model and how to call it. */
 export interface LlmBrainSetup {
@@ -104,7 +105,7 @@ export function createProviderBrain(kind: LlmBrainKind, setup: BrainSetup, env: 
   const config = resolveLlmBrainConfig(kind, setup.options, env);
   return createLlmBrain({
     name: kind,
-    model: createLanguageModel(config),
+    model: traceModelCalls(createLanguageModel(config), { provider: kind === 'openai-compatible' ? 'openai' : kind, model: config.model, baseUrl: config.baseUrl }),
     maxSteps: config.maxSteps,
     maxOutputTokens: config.maxOutputTokens,
     ...(config.temperature === undefined ? {} : { temperature: config.temperature }),

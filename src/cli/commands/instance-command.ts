@@ -4,6 +4,7 @@ import { runInstanceProcess } from '../../instance/instance-process.js';
 import { instanceIdSchema, parseJsonRecord, roleSchema } from '../../protocol/index.js';
 import { DEFAULT_GOAL } from '../../orchestrator/run-config.js';
 import { governorSettingsSchema } from '../../governor/budget.js';
+import { startTracing, stopTracing } from '../../telemetry/tracing.js';
 import { CliError } from '../cli-error.js';
 import { defaultRunDirectory } from '../run-directory.js';
 
@@ -41,18 +42,24 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
   const idleCheckMs = optionalInt(flags.idleCheckMs, '--idle-check-ms');
   const leaseMs = optionalInt(flags.leaseMs, '--lease-ms');
   const governor = flags.governor === undefined ? undefined : parseJsonRecord(governorSettingsSchema, flags.governor, '--governor');
-  return runInstanceProcess({
-    id: id.data,
-    role: role.data,
-    runDirectory: resolve(flags.runDir ?? defaultRunDirectory(workspace)),
-    workspace,
-    goal: flags.goal ?? DEFAULT_GOAL,
-    brain: flags.brain ?? 'heuristic',
-    brainOptions,
-    ...(flags.store === undefined ? {} : { store: flags.store }),
-    ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
-    ...(idleCheckMs === undefined ? {} : { idleCheckMs }),
-    ...(leaseMs === undefined ? {} : { leaseMs }),
-    ...(governor === undefined ? {} : { governor }),
-  });
+  // Traced only when the standard OTEL_* variables ask for it; the orchestrator passes its run's trace in TRACEPARENT.
+  await startTracing('tachikoma');
+  try {
+    return await runInstanceProcess({
+      id: id.data,
+      role: role.data,
+      runDirectory: resolve(flags.runDir ?? defaultRunDirectory(workspace)),
+      workspace,
+      goal: flags.goal ?? DEFAULT_GOAL,
+      brain: flags.brain ?? 'heuristic',
+      brainOptions,
+      ...(flags.store === undefined ? {} : { store: flags.store }),
+      ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+      ...(idleCheckMs === undefined ? {} : { idleCheckMs }),
+      ...(leaseMs === undefined ? {} : { leaseMs }),
+      ...(governor === undefined ? {} : { governor }),
+    });
+  } finally {
+    await stopTracing();
+  }
 }
