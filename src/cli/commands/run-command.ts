@@ -10,6 +10,7 @@ import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.j
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
 import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord } from '../../orchestrator/run-config.js';
 import { startRunTrace } from '../../telemetry/run-trace.js';
+import { environmentNotes } from '../environment-notes.js';
 import { CliError } from '../cli-error.js';
 import { formatEvent } from '../format-event.js';
 import { defaultRunDirectory } from '../run-directory.js';
@@ -132,6 +133,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   let endState = 'crashed';
   // Traced only when the standard OTEL_* variables ask for it. The instances inherit this process's environment,
   // so the run's trace reaches them through the standard TRACEPARENT and BAGGAGE variables.
+  const environment = environmentNotes(instances, process.env);
   const trace = await startRunTrace(runDirectory, instances.length, flags.resume === true);
   if (trace !== undefined) Object.assign(process.env, trace.environment);
   const startDashboard = (): void => {
@@ -168,7 +170,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       onEvent: (event) => {
         trace?.event(event.type, 'id' in event && typeof event.id === 'string' ? { 'tachikoma.instance': event.id } : {});
-        display.event(event);
+        display.event(event.type === 'run_started' && Object.keys(environment).length > 0 ? { ...event, environment } : event);
       },
       onReady: (live) => {
         display.ready(live);
