@@ -10,24 +10,29 @@ export function byteLength(value: string): number {
 }
 
 const TIMESTAMP_FORMAT = 'timestamps are ISO-8601 date-times with a time zone, e.g. 2026-01-02T03:04:05.678Z or 2026-01-02T03:04:05Z';
-/** How every timestamp is stored: UTC with milliseconds (`2026-11-25T02:15:45.123Z`). */
-const NORMALISED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const OUT_OF_RANGE = 'timestamp is not a real date between 2000 and 2200';
+
+function inRange(value: string): boolean {
+  const time = Date.parse(value);
+  return Number.isFinite(time) && time >= EARLIEST && time < LATEST;
+}
 
 /**
  * An ISO-8601 date-time between 2000 and 2200, in any of the forms outside callers send (`Z` or an offset such
  * as `+00:00`; minutes, seconds, or any fraction of a second), normalised to UTC with milliseconds
  * (`2026-11-25T02:15:45.123Z`), the one form the stores keep and compare.
  */
-export const timestampSchema = z
-  .union([z.iso.datetime({ offset: true, message: TIMESTAMP_FORMAT }), z.iso.datetime({ offset: true, precision: -1, message: TIMESTAMP_FORMAT })], { error: TIMESTAMP_FORMAT })
-  .transform((value, context) => {
-    const time = Date.parse(value);
-    if (!Number.isFinite(time) || time < EARLIEST || time >= LATEST) {
-      context.addIssue({ code: 'custom', message: 'timestamp is not a real date between 2000 and 2200' });
-      return z.NEVER;
-    }
-    return NORMALISED.test(value) ? value : new Date(time).toISOString();
-  });
+export const timestampSchema = z.union(
+  [
+    // The stored form: what every record read back from a store is, checked without converting anything.
+    z.iso.datetime({ offset: false, precision: 3, message: TIMESTAMP_FORMAT, abort: true }).refine(inRange, OUT_OF_RANGE),
+    z
+      .union([z.iso.datetime({ offset: true, message: TIMESTAMP_FORMAT, abort: true }), z.iso.datetime({ offset: true, precision: -1, message: TIMESTAMP_FORMAT, abort: true })])
+      .refine(inRange, OUT_OF_RANGE)
+      .transform((value) => new Date(Date.parse(value)).toISOString()),
+  ],
+  { error: TIMESTAMP_FORMAT },
+);
 
 /** Text with no NUL character: SQLite's text functions and C strings would silently cut it there. */
 export const NO_NUL_MESSAGE = 'text may not contain a NUL character (\\u0000)';
