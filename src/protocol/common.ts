@@ -22,17 +22,16 @@ function inRange(value: string): boolean {
  * as `+00:00`; minutes, seconds, or any fraction of a second), normalised to UTC with milliseconds
  * (`2026-11-25T02:15:45.123Z`), the one form the stores keep and compare.
  */
-export const timestampSchema = z.union(
-  [
-    // The stored form: what every record read back from a store is, checked without converting anything.
-    z.iso.datetime({ offset: false, precision: 3, message: TIMESTAMP_FORMAT, abort: true }).refine(inRange, OUT_OF_RANGE),
+export const timestampSchema = z
+  .union([
+    // The stored form: what every record read back from a store is, taken as it is.
+    z.iso.datetime({ offset: false, precision: 3, message: TIMESTAMP_FORMAT }),
     z
-      .union([z.iso.datetime({ offset: true, message: TIMESTAMP_FORMAT, abort: true }), z.iso.datetime({ offset: true, precision: -1, message: TIMESTAMP_FORMAT, abort: true })])
-      .refine(inRange, OUT_OF_RANGE)
+      .union([z.iso.datetime({ offset: true, message: TIMESTAMP_FORMAT }), z.iso.datetime({ offset: true, precision: -1, message: TIMESTAMP_FORMAT })])
       .transform((value) => new Date(Date.parse(value)).toISOString()),
-  ],
-  { error: TIMESTAMP_FORMAT },
-);
+  ])
+  // Checked once the form is right, so a malformed time gets one message, not two.
+  .refine(inRange, { message: OUT_OF_RANGE, when: (payload) => payload.issues.length === 0 });
 
 /** Text with no NUL character: SQLite's text functions and C strings would silently cut it there. */
 export const NO_NUL_MESSAGE = 'text may not contain a NUL character (\\u0000)';
