@@ -106,4 +106,26 @@ describe('OpenTelemetry traces of a run', () => {
     const stored = await withStore(runDirectory, (store) => store.readMessages({ audience: { all: true }, after: 0 }));
     expect(stored.find((message) => message.content.startsWith('ping:'))?.metadata.traceparent).toBe(`00-${root.traceId}-${question?.spanId ?? ''}-01`);
   });
+
+  it('sends protobuf by default (the standard default), with an offline brain too, and nothing when OTEL_SDK_DISABLED=true', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(() => receiver.close());
+    const { workspace: folder, runDirectory } = workspace();
+    const run = startRun(['--workspace', folder, '--run-dir', runDirectory, '--instances', '1', '--no-dashboard'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '200' });
+    await waitFor('the instance to export its turns', () => receiver.contentTypes.length >= 1, 30_000);
+    const stopped = await cli(['stop', '--run-dir', runDirectory]);
+    expect(stopped.status, stopped.stderr).toBe(0);
+    expect(await run.exited).toBe(0);
+    await waitFor('the spans sent as the run stopped', () => receiver.contentTypes.length >= 2, 10_000);
+    expect(new Set(receiver.contentTypes)).toEqual(new Set(['application/x-protobuf']));
+
+    const quiet = await startOtlpReceiver();
+    cleanups.push(() => quiet.close());
+    const second = workspace();
+    const untraced = startRun(['--workspace', second.workspace, '--run-dir', second.runDirectory, '--instances', '1', '--no-dashboard'], { OTEL_EXPORTER_OTLP_ENDPOINT: quiet.url, OTEL_SDK_DISABLED: 'true' });
+    await waitFor('the instance to take a turn', () => withStore(second.runDirectory, async (store) => (await store.listInstances()).some((record) => record.iteration > 0)), 30_000);
+    expect((await cli(['stop', '--run-dir', second.runDirectory])).status).toBe(0);
+    expect(await untraced.exited).toBe(0);
+    expect(quiet.contentTypes).toEqual([]);
+  });
 });
