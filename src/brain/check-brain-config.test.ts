@@ -72,6 +72,25 @@ describe('LLM brain configuration', () => {
     expect(resolveClaudeAgentConfig({ allowWrites: false }, { ANTHROPIC_API_KEY: 'k' }, 'builder').allowWrites).toBe(false);
   });
 
+  it('reads ANTHROPIC_BASE_URL and OPENAI_BASE_URL as the SDKs do; --base-url wins over them', () => {
+    const anthropic = (options: Record<string, unknown>, url: string) => resolveLlmBrainConfig('anthropic', options, { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: url }).baseUrl;
+    expect(anthropic({}, 'http://127.0.0.1:9')).toBe('http://127.0.0.1:9/v1');
+    expect(anthropic({}, 'https://gateway.example/anthropic/')).toBe('https://gateway.example/anthropic/v1');
+    expect(anthropic({}, 'http://127.0.0.1:9/v1')).toBe('http://127.0.0.1:9/v1');
+    expect(anthropic({ baseUrl: 'http://flag:1' }, 'http://127.0.0.1:9')).toBe('http://flag:1/v1');
+    expect(refusal(() => anthropic({}, 'http://user:pw@gateway'))).toBe('ANTHROPIC_BASE_URL carries credentials; remove them from the URL and set the API key in the environment instead');
+    expect(refusal(() => anthropic({}, 'gateway'))).toMatch(/^ANTHROPIC_BASE_URL "gateway" is not a URL/);
+
+    expect(resolveLlmBrainConfig('openai-compatible', { model: 'm' }, { OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1/' })).toMatchObject({ baseUrl: 'http://127.0.0.1:8000/v1', apiKey: undefined });
+    expect(resolveLlmBrainConfig('openai-compatible', { model: 'm', baseUrl: 'http://flag:1/v1' }, { OPENAI_BASE_URL: 'http://env:2/v1' }).baseUrl).toBe('http://flag:1/v1');
+    expect(refusal(() => checkBrainConfig('openai-compatible', { model: 'm' }, { OPENAI_BASE_URL: 'https://api.openai.com/v1' }))).toMatch(/needs OPENAI_API_KEY/);
+
+    const agent = (options: Record<string, unknown>, url: string) => resolveClaudeAgentConfig(options, { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: url }, 'explorer').baseUrl;
+    expect(agent({}, 'http://127.0.0.1:9/')).toBe('http://127.0.0.1:9');
+    expect(agent({ baseUrl: 'http://flag:1/v1' }, 'http://127.0.0.1:9')).toBe('http://flag:1');
+    expect(refusal(() => agent({}, 'not a url'))).toMatch(/^ANTHROPIC_BASE_URL "not a url" is not a URL/);
+  });
+
   it('passes brains that need no configuration, and ignores options meant for other brains', () => {
     expect(() => checkBrainConfig('heuristic', { filesPerTask: 3 }, {})).not.toThrow();
     expect(() => checkBrainConfig('scripted', {}, {})).not.toThrow();

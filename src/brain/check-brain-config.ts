@@ -53,6 +53,15 @@ function ollamaRoot(env: BrainEnvironment): string {
   return apiRoot(cleanUrl(/^[a-z]+:\/\//i.test(host) ? host : `http://${host}`, 'OLLAMA_HOST'), true);
 }
 
+/**
+ * ANTHROPIC_BASE_URL as the Anthropic SDKs and Claude Code read it: the API root without `/v1` (a gateway may add
+ * a path prefix); the AI SDK's Anthropic provider wants the root with `/v1`.
+ */
+function anthropicRootFromEnvironment(text: string): string {
+  const root = apiRoot(cleanUrl(text, 'ANTHROPIC_BASE_URL'), false);
+  return root.endsWith('/v1') ? root : `${root}/v1`;
+}
+
 function requireModel(kind: LlmBrainKind, model: string | undefined, example: string): string {
   if (model !== undefined) return model;
   throw misconfigured(`the ${kind} brain needs a model: pass --model ${example} (or set brainOptions.model in tachikoma.config.json)`);
@@ -88,13 +97,18 @@ export function resolveLlmBrainConfig(kind: LlmBrainKind, options: Record<string
     case 'anthropic': {
       const apiKey = present(env.ANTHROPIC_API_KEY);
       if (apiKey === undefined) throw misconfigured('the anthropic brain needs ANTHROPIC_API_KEY in the environment: export ANTHROPIC_API_KEY=… before tachikoma run');
-      return { kind, model: model ?? DEFAULT_ANTHROPIC_MODEL, baseUrl: given === undefined ? undefined : apiRoot(given, true), apiKey, ...limits };
+      // --base-url wins over ANTHROPIC_BASE_URL; with neither, the provider's own default.
+      const fromEnvironment = present(env.ANTHROPIC_BASE_URL);
+      const root = given !== undefined ? apiRoot(given, true) : fromEnvironment === undefined ? undefined : anthropicRootFromEnvironment(fromEnvironment);
+      return { kind, model: model ?? DEFAULT_ANTHROPIC_MODEL, baseUrl: root, apiKey, ...limits };
     }
     case 'openai-compatible': {
-      const root = apiRoot(given ?? new URL(DEFAULT_OPENAI_BASE_URL), false);
+      // --base-url wins over OPENAI_BASE_URL (as the OpenAI SDKs read it: the root with /v1), then OpenAI itself.
+      const fromEnvironment = present(env.OPENAI_BASE_URL);
+      const root = apiRoot(given ?? (fromEnvironment === undefined ? new URL(DEFAULT_OPENAI_BASE_URL) : cleanUrl(fromEnvironment, 'OPENAI_BASE_URL')), false);
       const apiKey = present(env.OPENAI_API_KEY);
       if (apiKey === undefined && new URL(root).hostname === 'api.openai.com') {
-        throw misconfigured('the openai-compatible brain needs OPENAI_API_KEY in the environment for api.openai.com; for a local server that needs no key, pass --base-url');
+        throw misconfigured('the openai-compatible brain needs OPENAI_API_KEY in the environment for api.openai.com; for a local server that needs no key, pass --base-url or set OPENAI_BASE_URL');
       }
       return { kind, model: requireModel(kind, model, 'gpt-4o-mini'), baseUrl: root, apiKey, ...limits };
     }

@@ -1,10 +1,15 @@
 import type { OrchestratorEvent } from '../orchestrator/orchestrator-events.js';
 
+function fromEnvironment(environment: Record<string, string> | undefined): string {
+  const entries = Object.entries(environment ?? {});
+  return entries.length === 0 ? '' : ` · from the environment: ${entries.map(([name, value]) => `${name}=${value}`).join(', ')}`;
+}
+
 /** One human line for an orchestrator event. */
 export function formatEvent(event: OrchestratorEvent): string {
   switch (event.type) {
     case 'run_started':
-      return `${event.resumed ? 'resumed' : 'started'} a collective of ${event.instances} in ${event.runDirectory}`;
+      return `${event.resumed ? 'resumed' : 'started'} a collective of ${event.instances} in ${event.runDirectory}${fromEnvironment(event.environment)}`;
     case 'instance_started':
       return `${event.id} started (pid ${event.pid})${event.restart > 0 ? ` — restart ${event.restart}` : ''}`;
     case 'instance_exited':

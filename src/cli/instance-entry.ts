@@ -4,13 +4,13 @@
  * one launch record (src/instance/instance-launch.ts); `tachikoma instance` is the same job with flags, by hand.
  */
 import { parseLaunchArguments } from '../instance/instance-launch.js';
-import { runInstanceProcess } from '../instance/instance-process.js';
 import { exitWhenDone } from './exit-when-done.js';
 import { reportKnownFailure } from './report-failure.js';
+import { runTracedInstance } from './traced-instance.js';
 
 async function instanceEntry(argv: readonly string[]): Promise<number> {
   try {
-    return await runInstanceProcess(parseLaunchArguments(argv));
+    return await runTracedInstance(parseLaunchArguments(argv));
   } catch (error) {
     const code = reportKnownFailure(error);
     if (code !== undefined) return code;

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BRAIN_KINDS } from '../brain/registry.js';
 import { reportKnownFailure } from './report-failure.js';
+import { packageVersion } from './package-version.js';
 
 const runDirOption = (): Option => new Option('--run-dir <dir>', 'run directory (default: .tachikoma in the current folder)');
 const jsonOption = (): Option => new Option('--json', 'print JSON instead of text');
@@ -10,6 +11,7 @@ const storeOption = (): Option => new Option('--store <spec>', "the collective's
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('tachikoma')
     .description('A collective of autonomous agent instances, each its own process, sharing one durable store.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -171,6 +173,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-o, --out <file>', 'write to a file instead of standard output')
     .addOption(runDirOption())
     .addOption(storeOption())
+    .addOption(new Option('--json', 'JSON (the default and only format; accepted like every read command\'s --json)'))
     .action(async (flags: Record<string, unknown>) => {
       const { exportCommand } = await import('./commands/export-command.js');
       setExitCode(await exportCommand(flags));

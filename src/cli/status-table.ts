@@ -1,20 +1,14 @@
 import { hostname } from 'node:os';
 import Table from 'cli-table3';
-import pc from 'picocolors';
 import { TRAITS, personalitySchema } from '../collective/personality.js';
 import type { InstanceRecord, InstanceStatus } from '../protocol/index.js';
 import { dollars, shortCount, usageFromMetadata } from '../governor/usage-summary.js';
+import { colours, hasColour, tableStyle } from './colour.js';
 
-const STATUS_COLOURS: Record<InstanceStatus, (text: string) => string> = {
-  starting: pc.gray,
-  idle: pc.dim,
-  thinking: pc.cyan,
-  writing: pc.blue,
-  tool: pc.magenta,
-  waiting: pc.yellow,
-  stopped: pc.gray,
-  crashed: pc.red,
-};
+function statusColours(enabled: boolean): Record<InstanceStatus, (text: string) => string> {
+  const pc = colours(enabled);
+  return { starting: pc.gray, idle: pc.dim, thinking: pc.cyan, writing: pc.blue, tool: pc.magenta, waiting: pc.yellow, stopped: pc.gray, crashed: pc.red };
+}
 
 function age(timestamp: string, now: number): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(timestamp)) / 1000));
@@ -36,18 +30,19 @@ function spending(metadata: Record<string, unknown>): string[] {
   return [String(usage.modelCalls), shortCount(usage.inputTokens + usage.outputTokens), `${cached}%`, dollars(usage.costUsd)];
 }
 
-/** The instances as a terminal table (colours only when the terminal supports them). */
-export function renderInstanceTable(instances: readonly InstanceRecord[], now: number = Date.now()): string {
+/** The instances as a table; coloured only when `colour` (default: standard output is a terminal that takes colour). */
+export function renderInstanceTable(instances: readonly InstanceRecord[], now: number = Date.now(), colour: boolean = hasColour()): string {
   const table = new Table({
     head: ['instance', 'role', 'state', 'pid', 'task', 'iter', 'beat', 'traits', 'calls', 'tokens', 'cached', 'cost', 'last activity'],
-    style: { head: ['cyan'], border: ['gray'] },
+    style: tableStyle(colour),
   });
+  const paint = statusColours(colour);
   const local = hostname();
   for (const record of instances) {
     table.push([
       record.id,
       record.role,
-      STATUS_COLOURS[record.status](record.status),
+      paint[record.status](record.status),
       // An instance on another host (a collective on PostgreSQL) shows where its pid lives.
       record.pid === null ? '-' : record.host === local ? String(record.pid) : `${record.pid}@${record.host}`,
       record.currentTask ?? '-',

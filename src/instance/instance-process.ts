@@ -1,6 +1,8 @@
 import { createBrain } from '../brain/registry.js';
 import type { InstanceLaunch } from './instance-launch.js';
 import { openStore } from '../store/index.js';
+import { traceBrain } from './trace-brain.js';
+import { traceStore } from './trace-store.js';
 import { createFileLogger } from './instance-logger.js';
 import { runPaths } from '../core/run-paths.js';
 import { runInstance } from './run-instance.js';
@@ -33,15 +35,15 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
   if (process.connected) process.once('disconnect', () => requestStop('orchestrator gone'));
   // New messages wake the instance at once (the store's file watch or LISTEN/NOTIFY); the fallback poll only
   // covers a lost wake-up, so an idle instance does not need to look every second.
-  const store = await openStore(options.store, paths.store, { pollIntervalMs: FALLBACK_POLL_MS });
+  const store = traceStore(await openStore(options.store, paths.store, { pollIntervalMs: FALLBACK_POLL_MS }));
   // Started by hand (no orchestrator channel), e.g. on another host joining a collective: say where it went.
   if (!process.connected) {
     process.stderr.write(`${options.id} (${options.role}) joining the collective in ${store.location}; log: ${paths.instanceLog(options.id)}; Ctrl-C or \`tachikoma send --to ${options.id} --type control stop\` stops it\n`);
   }
   try {
-    const brain = await createBrain(options.brain, {
+    const brain = traceBrain(await createBrain(options.brain, {
       instanceId: options.id, role: options.role, runDirectory: paths.root, workspace: options.workspace, options: options.brainOptions,
-    });
+    }), { instanceId: options.id, role: options.role });
     await runInstance({
       id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, runDirectory: paths.root, store, brain, logger,
       stateFile: paths.instanceState(options.id), stop: stop.signal,

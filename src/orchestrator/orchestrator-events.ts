@@ -1,6 +1,7 @@
 /** What the orchestrator reports as it supervises: shown live, logged, and printed as lines when not a TTY. */
 export type OrchestratorEvent =
-  | { type: 'run_started'; runDirectory: string; instances: number; resumed: boolean }
+  /** `environment`: the standard variables the run takes settings from (model servers, traces), without secrets. */
+  | { type: 'run_started'; runDirectory: string; instances: number; resumed: boolean; environment?: Record<string, string> }
   | { type: 'instance_started'; id: string; pid: number; restart: number }
   | { type: 'instance_exited'; id: string; code: number | null; signal: string | null; expected: boolean; stderrTail: string }
   | { type: 'instance_restarting'; id: string; inMs: number; attempt: number }

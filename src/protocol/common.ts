@@ -9,13 +9,29 @@ export function byteLength(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }
 
-/** An ISO-8601 UTC timestamp with milliseconds (`2026-11-25T02:15:45.123Z`), between 2000 and 2200. */
-export const timestampSchema = z.iso
-  .datetime({ offset: false, precision: 3, message: 'timestamps are ISO-8601 UTC with milliseconds, e.g. 2026-01-02T03:04:05.678Z' })
-  .refine((value) => {
-    const time = Date.parse(value);
-    return Number.isFinite(time) && time >= EARLIEST && time < LATEST;
-  }, 'timestamp is not a real date between 2000 and 2200');
+const TIMESTAMP_FORMAT = 'timestamps are ISO-8601 date-times with a time zone, e.g. 2026-01-02T03:04:05.678Z or 2026-01-02T03:04:05Z';
+const OUT_OF_RANGE = 'timestamp is not a real date between 2000 and 2200';
+
+function inRange(value: string): boolean {
+  const time = Date.parse(value);
+  return Number.isFinite(time) && time >= EARLIEST && time < LATEST;
+}
+
+/**
+ * An ISO-8601 date-time between 2000 and 2200, in any of the forms outside callers send (`Z` or an offset such
+ * as `+00:00`; minutes, seconds, or any fraction of a second), normalised to UTC with milliseconds
+ * (`2026-11-25T02:15:45.123Z`), the one form the stores keep and compare.
+ */
+export const timestampSchema = z
+  .union([
+    // The stored form: what every record read back from a store is, taken as it is.
+    z.iso.datetime({ offset: false, precision: 3, message: TIMESTAMP_FORMAT }),
+    z
+      .union([z.iso.datetime({ offset: true, message: TIMESTAMP_FORMAT }), z.iso.datetime({ offset: true, precision: -1, message: TIMESTAMP_FORMAT })])
+      .transform((value) => new Date(Date.parse(value)).toISOString()),
+  ])
+  // Checked once the form is right, so a malformed time gets one message, not two.
+  .refine(inRange, { message: OUT_OF_RANGE, when: (payload) => payload.issues.length === 0 });
 
 /** Text with no NUL character: SQLite's text functions and C strings would silently cut it there. */
 export const NO_NUL_MESSAGE = 'text may not contain a NUL character (\\u0000)';

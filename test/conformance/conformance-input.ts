@@ -41,6 +41,27 @@ export function inputCases(target: ConformanceTarget): void {
       expect((await store.readMessages({ audience: { all: true }, after: 0 }))[0]?.content).toBe(hostile.content);
     });
 
+    test('times in any ISO-8601 form are accepted and stored as UTC with milliseconds', async ({ store }) => {
+      await registerInstances(store, 1);
+      const forms: Array<[string, string]> = [
+        ['2025-06-12T14:00:32Z', '2025-06-12T14:00:32.000Z'],
+        ['2025-06-12T14:00Z', '2025-06-12T14:00:00.000Z'],
+        ['2025-06-12T14:00:32.5Z', '2025-06-12T14:00:32.500Z'],
+        ['2025-06-12T14:00:32.123456Z', '2025-06-12T14:00:32.123Z'],
+        ['2025-06-12T14:00:32+00:00', '2025-06-12T14:00:32.000Z'],
+        ['2025-06-12T16:00:32.250+02:00', '2025-06-12T14:00:32.250Z'],
+      ];
+      for (const [index, [given, stored]] of forms.entries()) {
+        const message = await store.publish({ id: `msg_time_${index}`, from: 'instance_1', to: 'broadcast', type: 'finding', content: given, timestamp: given });
+        expect(message.timestamp, given).toBe(stored);
+        const item = await store.remember({ id: `mem_time_${index}`, kind: 'finding', content: `at ${given}`, author: 'instance_1', importance: 0.5, createdAt: given });
+        expect(item.createdAt, given).toBe(stored);
+        expect((await store.getMemory(item.id))?.createdAt).toBe(stored);
+      }
+      expect((await store.readMessages({ audience: { all: true }, after: 0 })).map((message) => message.timestamp)).toEqual(forms.map(([, stored]) => stored));
+      await expect(store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'x', timestamp: '2025-06-12T14:00:32' })).rejects.toSatisfy(invalid);
+    });
+
     test('content of exactly 64 KiB is accepted', async ({ store }) => {
       await registerInstances(store, 1);
       const message = await store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'x'.repeat(MAX_CONTENT_BYTES) });

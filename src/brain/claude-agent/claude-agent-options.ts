@@ -67,12 +67,22 @@ function present(value: string | undefined): string | undefined {
 }
 
 /** The CLI appends `/v1/messages` itself: a base URL is the origin plus any path prefix, without `/v1`. */
-function cliBaseUrl(text: string): string {
-  const url = new URL(text);
+function cliBaseUrl(text: string, what: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw misconfigured(`${what} ${JSON.stringify(text)} is not a URL; give one like https://api.anthropic.com`);
+  }
   if (url.username !== '' || url.password !== '') {
-    throw misconfigured('--base-url carries credentials; remove them from the URL and set the API key in the environment instead');
+    throw misconfigured(`${what} carries credentials; remove them from the URL and set the API key in the environment instead`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '')}`;
+}
+
+function environmentBaseUrl(env: BrainEnvironment): string | undefined {
+  const text = present(env.ANTHROPIC_BASE_URL);
+  return text === undefined ? undefined : cliBaseUrl(text, 'ANTHROPIC_BASE_URL');
 }
 
 /**
@@ -97,7 +107,8 @@ export function resolveClaudeAgentConfig(options: Record<string, unknown>, env: 
   const data = parsed.data;
   return {
     model: data.model ?? DEFAULT_ANTHROPIC_MODEL,
-    baseUrl: data.baseUrl === undefined ? undefined : cliBaseUrl(data.baseUrl),
+    // --base-url wins over ANTHROPIC_BASE_URL, which the CLI would not see otherwise (it gets a clean environment).
+    baseUrl: data.baseUrl !== undefined ? cliBaseUrl(data.baseUrl, '--base-url') : environmentBaseUrl(env),
     credential,
     maxSteps: data.maxSteps ?? DEFAULT_AGENT_MAX_STEPS,
     maxRetries: data.maxRetries ?? 2,

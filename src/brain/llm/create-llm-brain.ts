@@ -9,6 +9,7 @@ import { IdleGate } from '../model/idle-gate.js';
 import { type BrainEnvironment, DEFAULT_MAX_PROMPT_TOKENS, DEFAULT_MAX_STEPS, type LlmBrainConfig, type LlmBrainKind } from '../model/llm-options.js';
 import { describeModelCallError } from '../model/model-call-error.js';
 import { type ModelTurnResult, type ProviderOptions, runModelTurn } from './model-turn.js';
+import { traceModelCalls } from '../../telemetry/trace-model.js';
 
 /** What an LLM brain needs: a model and how to call it. */
 export interface LlmBrainSetup {
@@ -122,7 +123,7 @@ export function createProviderBrain(kind: LlmBrainKind, setup: BrainSetup, env: 
   const reasoning = reasoningOptions(config);
   return createLlmBrain({
     name: kind,
-    model: createLanguageModel(config),
+    model: traceModelCalls(createLanguageModel(config), { provider: kind === 'openai-compatible' ? 'openai' : kind, model: config.model, baseUrl: config.baseUrl }),
     maxSteps: config.maxSteps,
     maxOutputTokens: config.maxOutputTokens,
     ...(config.temperature === undefined ? {} : { temperature: config.temperature }),

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { usesModel } from '../../brain/registry.js';
 import { instanceLaunchSchema } from '../../instance/instance-launch.js';
-import { runInstanceProcess } from '../../instance/instance-process.js';
+import { runTracedInstance } from '../traced-instance.js';
 import { instanceIdSchema, parseJsonRecord, roleSchema } from '../../protocol/index.js';
 import { DEFAULT_GOAL } from '../../orchestrator/run-config.js';
 import { governorSettingsSchema } from '../../governor/budget.js';
@@ -48,7 +48,7 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
   const governor = flags.governor === undefined
     ? resolveGovernor(undefined, usesModel(brain))
     : flags.governor.trim() === 'off' ? undefined : parseJsonRecord(governorSettingsSchema, flags.governor, '--governor');
-  return runInstanceProcess(instanceLaunchSchema.parse({
+  return runTracedInstance(instanceLaunchSchema.parse({
     id: id.data,
     role: role.data,
     runDirectory: resolve(flags.runDir ?? defaultRunDirectory(workspace)),

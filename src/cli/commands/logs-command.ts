@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { runPaths } from '../../core/run-paths.js';
 import { CliError } from '../cli-error.js';
 import { defaultRunDirectory } from '../run-directory.js';
+import { hasColour } from '../colour.js';
 
 export interface LogsFlags {
   runDir?: string;
@@ -36,7 +37,7 @@ export async function logsCommand(instance: string | undefined, flags: LogsFlags
   const files = (instance === undefined ? available : [instance]).map((id) => paths.instanceLog(id));
   const limit = flags.lines === undefined ? 50 : Number(flags.lines);
   if (!Number.isInteger(limit) || limit < 0) throw new CliError('--lines must be a whole number');
-  const pretty = prettyFactory({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  const pretty = prettyFactory({ colorize: hasColour(), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
   const show = (line: string): void => {
     if (flags.json === true) {
       process.stdout.write(`${line}\n`);

@@ -4,6 +4,7 @@ import { TASK_STATES } from '../../protocol/index.js';
 import { CliError } from '../cli-error.js';
 import { openExistingRun } from '../run-directory.js';
 import { renderInstanceTable } from '../status-table.js';
+import { hasColour, tableStyle } from '../colour.js';
 import { processAlive } from '../../orchestrator/run-lock.js';
 import { divergence, personalitySchema } from '../../collective/personality.js';
 import { summarizeUsage, usageText } from '../../governor/usage-summary.js';
@@ -71,7 +72,7 @@ export async function tasksCommand(flags: ReadFlags & { state?: string }): Promi
     const tasks = await store.listTasks(flags.state === undefined ? {} : { state: flags.state as Task['state'] });
     print(flags, tasks, () => {
       if (tasks.length === 0) return 'no tasks';
-      const table = new Table({ head: ['task', 'state', 'owner', 'role', 'title', 'evidence'], style: { head: ['cyan'], border: ['gray'] } });
+      const table = new Table({ head: ['task', 'state', 'owner', 'role', 'title', 'evidence'], style: tableStyle(hasColour()) });
       for (const task of tasks) {
         table.push([task.id, task.state, task.owner ?? '-', task.requiredRole ?? 'any', task.title.slice(0, 50), task.evidence.slice(0, 2).join(' ').slice(0, 40)]);
       }

@@ -8,6 +8,8 @@ import { runPaths } from '../../core/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
 import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord } from '../../orchestrator/run-config.js';
+import { startRunTrace } from '../../telemetry/run-trace.js';
+import { environmentNotes } from '../environment-notes.js';
 import { CliError } from '../cli-error.js';
 import { formatEvent } from '../format-event.js';
 import { defaultRunDirectory } from '../run-directory.js';
@@ -110,6 +112,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   }
   let dashboard: Promise<DashboardServer | undefined> = Promise.resolve(undefined);
   let finished = false;
+  let endState = 'crashed';
+  // Traced only when the standard OTEL_* variables ask for it. The instances inherit this process's environment,
+  // so the run's trace reaches them through the standard TRACEPARENT and BAGGAGE variables.
+  const environment = environmentNotes(instances, process.env);
+  const trace = await startRunTrace(runDirectory, instances.length, flags.resume === true);
+  if (trace !== undefined) Object.assign(process.env, trace.environment);
   const startDashboard = (): void => {
     if (flags.dashboard === false || finished) return;
     const paths = runPaths(runDirectory);
@@ -142,7 +150,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       resume: flags.resume === true,
       untilDone: flags.untilDone === true,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      onEvent: display.event,
+      onEvent: (event) => {
+        trace?.event(event.type, 'id' in event && typeof event.id === 'string' ? { 'tachikoma.instance': event.id } : {});
+        display.event(event.type === 'run_started' && Object.keys(environment).length > 0 ? { ...event, environment } : event);
+      },
       onReady: (live) => {
         display.ready(live);
         // The dashboard starts once the instances are up (or after 8 s): on a small machine its start-up would
@@ -151,12 +162,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       },
       signal: controller.signal,
     });
+    endState = state;
     return state === 'crashed' ? 1 : 0;
   } catch (error) {
     if (error instanceof Error && !CliError.isInstance(error)) throw new CliError(error.message);
     throw error;
   } finally {
     finished = true;
+    await trace?.end(endState);
     await (await dashboard)?.close();
     display.close();
     process.off('SIGINT', onSignal);
