@@ -7,6 +7,7 @@ import { Governor } from '../governor/governor.js';
 import { InboxQueue } from './inbox-queue.js';
 import { InstanceStatusBoard } from './instance-status.js';
 import type { Logger } from './instance-logger.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { pauseUntilResumed } from './pause.js';
 import { StopRequests, highestSeq, mergeInbox } from './stop-requests.js';
 import { DEFAULT_QUICK_TURN_MS, type TurnResult, type TurnScope, takeTurn } from './take-turn.js';
@@ -62,8 +63,10 @@ class InstanceSession {
     private readonly governor: Governor | undefined,
     private metadata: Record<string, unknown>,
     private readonly follow: AbortController,
+    private readonly keeper: LeaseKeeper,
   ) {
     this.turnScope = {
+      keeper,
       id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, runDirectory: options.runDirectory,
       store: options.store, brain: options.brain, logger: options.logger, stop: options.stop, board, governor, tools: options.tools,
       leaseMs: options.leaseMs ?? 60_000, quickTurnMs: options.quickTurnMs ?? DEFAULT_QUICK_TURN_MS,
@@ -74,6 +77,7 @@ class InstanceSession {
     const { options, board, inbox } = this;
     let reason = 'stopped';
     board.startHeartbeat(options.heartbeatMs ?? 1000, options.stop);
+    this.keeper.start(options.stop);
     try {
       await board.publish('idle', 'ready');
       await board.saveState();
@@ -86,6 +90,7 @@ class InstanceSession {
       }
     } finally {
       board.stopHeartbeat();
+      this.keeper.stop();
       this.follow.abort();
       await inbox.closed();
       await this.recordStopped(reason);
@@ -254,5 +259,6 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
   const inbox = new InboxQueue(store, id, cursor, follow.signal);
   const board = new InstanceStatusBoard(store, { id, role: options.role, brain: brain.name, stateFile: options.stateFile, logger }, { iteration: registered.iteration, cursor });
   logger.info({ event: 'started', iteration: registered.iteration, cursor, brain: brain.name }, `${id} started as ${options.role}`);
-  return new InstanceSession(options, board, inbox, stops, governor, { ...registered.metadata }, follow).run();
+  const keeper = new LeaseKeeper({ store, self: id, currentTask: board.currentTask, leaseMs: options.leaseMs ?? 60_000, logger });
+  return new InstanceSession(options, board, inbox, stops, governor, { ...registered.metadata }, follow, keeper).run();
 }

@@ -41,6 +41,9 @@ export const taskSchema = z.strictObject({
 });
 export type Task = z.infer<typeof taskSchema>;
 
+/** A task as the board shows it: `blocked` while a task in `waitingOn` (one it depends on) is not done yet. */
+export type BoardTask = Task & { blocked: boolean; waitingOn: string[] };
+
 /** What creating a task supplies. */
 export const newTaskSchema = z.strictObject({
   id: idSchema.optional(),

@@ -1,9 +1,6 @@
-import type { Task } from '../protocol/index.js';
+import type { BoardTask, Task } from '../protocol/index.js';
 import type { CollectiveStore } from '../store/index.js';
 import type { ToolEnvironment } from './tool-definition.js';
-
-/** A task as the board shows it: blocked while a task it depends on is not done yet. */
-export type BoardTask = Task & { blocked: boolean; waitingOn: string[] };
 
 /** Marks each task blocked (with what it waits on) when a task it depends on is not done. */
 export async function withBlocked(store: CollectiveStore, tasks: readonly Task[]): Promise<BoardTask[]> {

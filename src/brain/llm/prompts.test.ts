@@ -19,6 +19,9 @@ function context(overrides: Partial<TurnContext> = {}): TurnContext {
     recentMessages: [],
     peers: [],
     openTasks: [],
+    openProposals: [],
+    coverage: [],
+    notices: [],
     ...overrides,
   };
 }
