@@ -29,6 +29,8 @@ export interface TurnContext {
   openProposals: OpenProposalView[];
   /** Which files and areas each instance has read, searched or audited (this instance first): the division of labour so far. */
   coverage: CoverageView[];
+  /** Who holds the coordinator role now (the runtime renews it for its holder), or null when nobody does. */
+  coordinator: { holder: string; expiresAt: string } | null;
   /** Things the runtime must tell the model, once (e.g. a lease it lost while the model was thinking). */
   notices: string[];
 }

@@ -17,6 +17,7 @@ const INSTANCE_OPTIONS = {
   'idle-check-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
   governor: { type: 'string' },
+  wake: { type: 'string' },
 } as const;
 
 function camelCase(flag: string): string {

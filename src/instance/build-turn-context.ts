@@ -1,6 +1,7 @@
 import type { TurnContext } from '../brain/brain.js';
 import type { MemoryItem, Message, Role, Task } from '../protocol/index.js';
 import { packContext, retrieveMemory } from '../memory/index.js';
+import { COORDINATOR_LEASE } from '../collective/roles.js';
 import type { CollectiveStore } from '../store/index.js';
 import { withBlocked } from '../tools/board-views.js';
 import { coverageFor, openProposalsFor } from './turn-board.js';
@@ -35,6 +36,11 @@ async function relevantMemory(store: CollectiveStore, inbox: readonly Message[],
   return packContext(scored, MEMORY_CONTEXT_TOKENS).items.map((entry) => entry.item);
 }
 
+async function coordinatorOf(store: CollectiveStore): Promise<{ holder: string; expiresAt: string } | null> {
+  const lease = await store.getRoleLease(COORDINATOR_LEASE);
+  return lease === null ? null : { holder: lease.holder, expiresAt: lease.expiresAt };
+}
+
 /** Assembles one turn's context from the store. */
 export async function buildTurnContext(input: TurnContextInput): Promise<TurnContext> {
   const { store, self } = input;
@@ -65,6 +71,7 @@ export async function buildTurnContext(input: TurnContextInput): Promise<TurnCon
     openTasks,
     openProposals: await openProposalsFor(store, self),
     coverage: await coverageFor(store, self),
+    coordinator: await coordinatorOf(store),
     notices: input.notices ?? [],
   };
 }

@@ -5,6 +5,7 @@ import { openStore } from '../store/index.js';
 import { createFileLogger } from './instance-logger.js';
 import { runPaths } from './run-paths.js';
 import { runInstance } from './run-instance.js';
+import { type WakePolicy, defaultWakePolicy } from './wake-policy.js';
 
 export interface InstanceProcessOptions {
   id: string;
@@ -19,6 +20,7 @@ export interface InstanceProcessOptions {
   idleCheckMs?: number;
   leaseMs?: number;
   governor?: GovernorSettings;
+  wake?: WakePolicy;
 }
 
 /** How often an idle instance looks for messages when no wake-up came (a safety net, not the delivery path). */
@@ -57,7 +59,7 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
     });
     await runInstance({
       id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, runDirectory: paths.root, store, brain, logger,
-      stateFile: paths.instanceState(options.id), stop: stop.signal,
+      stateFile: paths.instanceState(options.id), stop: stop.signal, wake: options.wake ?? defaultWakePolicy(options.brain),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
       ...(options.idleCheckMs === undefined ? {} : { idleCheckMs: options.idleCheckMs }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),

@@ -10,6 +10,9 @@ import { instanceEntryArgs } from './package-root.js';
 import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
 import { acquireRunLock } from './run-lock.js';
 import { ViewWriter } from './view-writer.js';
+import { GoalWatch } from './goal-watch.js';
+import { VoteEvents } from './vote-events.js';
+import { takeCoordinatorAtStart } from './first-coordinator.js';
 
 export interface RunCollectiveOptions {
   runDirectory: string;
@@ -73,6 +76,7 @@ function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: s
     '--heartbeat-ms', String(settings.heartbeatMs), '--idle-check-ms', String(settings.idleCheckMs), '--lease-ms', String(settings.leaseMs),
     ...(options.store === null ? [] : ['--store', options.store]),
     ...(settings.governor === undefined ? [] : ['--governor', JSON.stringify(settings.governor)]),
+    ...(settings.wake === undefined ? [] : ['--wake', settings.wake]),
   ];
 }
 
@@ -114,6 +118,12 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
       if (existing === null || existing.role !== spec.role) await store.register({ id: spec.id, role: spec.role, pid: null, status: 'starting' });
     }
     await writeRecord('running');
+    await takeCoordinatorAtStart(store, options.instances);
+    const voteEvents = new VoteEvents(store);
+    const goal = new GoalWatch(store, 2 * options.settings.leaseMs, (by) => {
+      options.onEvent({ type: 'goal_met', by });
+      finish('done');
+    });
     const messageTimes: number[] = [];
     const afterHistory = await store.lastHistorySeq();
     void (async () => {
@@ -129,8 +139,9 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
           options.onEvent({ type: 'stop_requested', by: message.from });
           finish('stopped');
         } else if (options.untilDone && message.type === 'consensus' && message.metadata.goalMet === true) {
-          options.onEvent({ type: 'goal_met', by: message.from });
-          finish('done');
+          await goal.declare(message.from);
+        } else if (options.untilDone && message.type === 'task_complete') {
+          await goal.check();
         }
       }
     })().catch(() => undefined);
@@ -191,7 +202,9 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
         void (async () => {
           const reoffered = await store.reofferExpired();
           const closed = await store.closeDue();
-          if (reoffered.length > 0 || closed.length > 0) views.schedule();
+          const told = await voteEvents.publish(closed);
+          if (options.untilDone) await goal.closed(closed);
+          if (reoffered.length > 0 || closed.length > 0 || told > 0) views.schedule();
         })().catch(() => undefined);
       }, 2000),
     );

@@ -21,6 +21,7 @@ function context(overrides: Partial<TurnContext> = {}): TurnContext {
     openTasks: [],
     openProposals: [],
     coverage: [],
+    coordinator: null,
     notices: [],
     ...overrides,
   };

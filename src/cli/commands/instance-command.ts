@@ -4,6 +4,7 @@ import { runInstanceProcess } from '../../instance/instance-process.js';
 import { instanceIdSchema, parseJsonRecord, roleSchema } from '../../protocol/index.js';
 import { DEFAULT_GOAL } from '../../orchestrator/run-config.js';
 import { governorSettingsSchema } from '../../governor/budget.js';
+import { WAKE_POLICIES, type WakePolicy } from '../../instance/wake-policy.js';
 import { CliError } from '../cli-error.js';
 import { defaultRunDirectory } from '../run-directory.js';
 
@@ -20,6 +21,7 @@ export interface InstanceFlags {
   idleCheckMs?: string;
   leaseMs?: string;
   governor?: string;
+  wake?: string;
 }
 
 function optionalInt(text: string | undefined, flag: string): number | undefined {
@@ -40,6 +42,8 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
   const heartbeatMs = optionalInt(flags.heartbeatMs, '--heartbeat-ms');
   const idleCheckMs = optionalInt(flags.idleCheckMs, '--idle-check-ms');
   const leaseMs = optionalInt(flags.leaseMs, '--lease-ms');
+  if (flags.wake !== undefined && !(WAKE_POLICIES as readonly string[]).includes(flags.wake)) throw new CliError(`invalid --wake ${JSON.stringify(flags.wake)}: concerned or all`);
+  const wake = flags.wake as WakePolicy | undefined;
   const governor = flags.governor === undefined ? undefined : parseJsonRecord(governorSettingsSchema, flags.governor, '--governor');
   return runInstanceProcess({
     id: id.data,
@@ -54,5 +58,6 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
     ...(idleCheckMs === undefined ? {} : { idleCheckMs }),
     ...(leaseMs === undefined ? {} : { leaseMs }),
     ...(governor === undefined ? {} : { governor }),
+    ...(wake === undefined ? {} : { wake }),
   });
 }

@@ -115,6 +115,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(config).filter(([key]) => key in DEFAULT_SETTINGS)),
     ...(governor === undefined ? {} : { governor }),
+    ...(config.wake === undefined ? {} : { wake: config.wake }),
   };
   const record = flags.resume === true && existsSync(runPaths(runDirectory).runFile) ? readRunRecord(runPaths(runDirectory).runFile) : null;
   const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
