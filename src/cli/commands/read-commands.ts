@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { summariseCoverage } from '../coverage-summary.js';
 import type { Task } from '../../protocol/index.js';
 import { TASK_STATES } from '../../protocol/index.js';
 import { CliError } from '../cli-error.js';
@@ -41,6 +42,7 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
         return parsed.success ? [parsed.data] : [];
       })),
       duplicateClaims: tasks.reduce((sum, task) => sum + Math.max(0, task.attempts - 1), 0),
+      coverage: summariseCoverage(await store.listCoverage()),
       instances,
     };
     print(flags, status, () =>
@@ -49,6 +51,7 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
         `store: ${status.store} · goal: ${status.goal ?? '-'}`,
         `messages ${status.messages} · memory ${status.memory} · tasks ${TASK_STATES.map((state) => `${state} ${taskCounts[state] ?? 0}`).join(', ')} · open votes ${status.openProposals}`,
         `personality divergence ${status.personalityDivergence} · duplicate claims ${status.duplicateClaims}`,
+        `coverage: ${status.coverage.areas} file(s)/area(s), ${status.coverage.reads} read(s), ${status.coverage.instancesPerArea} instance(s) per area`,
         renderInstanceTable(instances),
       ].join('\n'),
     );
