@@ -202,8 +202,10 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
         void (async () => {
           const reoffered = await store.reofferExpired();
           const closed = await store.closeDue();
-          const told = await voteEvents.publish(closed);
-          if (options.untilDone) await goal.closed(closed);
+          // A vote also closes when its last vote is cast: every closed proposal is looked at, each told once.
+          const allClosed = await store.listProposals({ state: 'closed' });
+          const told = await voteEvents.publish(allClosed);
+          if (options.untilDone) await goal.closed(allClosed);
           if (reoffered.length > 0 || closed.length > 0 || told > 0) views.schedule();
         })().catch(() => undefined);
       }, 2000),

@@ -23,7 +23,7 @@ export class VoteEvents {
 
   constructor(private readonly store: CollectiveStore) {}
 
-  /** Publishes the close of each proposal in `closed`, and a debate round of any open proposal not yet told. */
+  /** Publishes the close of each proposal in `closed` not yet told, and a debate round of any open proposal not yet told. */
   async publish(closed: readonly Proposal[]): Promise<number> {
     let count = 0;
     for (const proposal of closed) {
@@ -40,6 +40,7 @@ export class VoteEvents {
 
   private async once(id: string, content: string, metadata: Record<string, unknown>): Promise<boolean> {
     if (this.published.has(id)) return false;
+    if (this.published.size > 10_000) this.published.clear();
     await this.store.publish({ id, from: 'orchestrator', to: 'broadcast', type: 'status', content, metadata: JSON.parse(JSON.stringify(metadata)) as Record<string, never> });
     this.published.add(id);
     return true;
