@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ToolResult } from '../brain/brain.js';
 import { allowedTools } from '../collective/roles.js';
 import { type CollectiveStore, createSqliteStore } from '../store/index.js';
 import { ALL_TOOLS } from './all-tools.js';
@@ -32,9 +33,9 @@ function box(self: string, seen = { seq: 0 }, turnKey = '0') {
   });
 }
 
-function data(result: { ok: boolean }): unknown {
-  expect(result.ok, JSON.stringify(result)).toBe(true);
-  return (result as { data: unknown }).data;
+function data(result: ToolResult): unknown {
+  if (!result.ok) throw new Error(`the call failed: ${result.error}`);
+  return result.data;
 }
 
 /** Every property of an object schema, at any depth, that has no description. */
