@@ -68,6 +68,7 @@ describe('collaboration runtime with model brains (real processes, mock model ov
       [
         { call: { name: 'create_task', input: { id: 'task_slow', title: 'Review src/a.ts', scope: ['src/a.ts'], expected: 'findings', doneWhen: 'read' } } },
         { call: { name: 'claim_task', input: { taskId: 'task_slow' } } },
+        { call: { name: 'read_files', input: { paths: ['src/a.ts'] } } },
         { call: { name: 'complete_task', input: { taskId: 'task_slow', result: 'parse() does not validate', evidence: ['src/a.ts:2'] } } },
       ],
       { doneText: 'done' },
@@ -86,6 +87,9 @@ describe('collaboration runtime with model brains (real processes, mock model ov
     // The step that completed the task took 3.5 leases; the completion still succeeded.
     const completion = mock.requests.flatMap((request) => request.messages.flatMap((message) => message.toolResults)).find((result) => result.name === 'complete_task');
     expect(completion !== undefined && succeeded(completion)).toBe(true);
+    // What the instance read is in the coverage map that status shows.
+    const status = await cli(['status', '--json', '--run-dir', runDirectory]);
+    expect(z.looseObject({ coverage: z.unknown() }).parse(JSON.parse(status.stdout)).coverage).toEqual({ areas: 1, reads: 1, instancesPerArea: 1, byInstance: { instance_1: ['src/a.ts'] } });
     expect((await cli(['stop', '--run-dir', runDirectory])).status).toBe(0);
     expect(await run.exited).toBe(0);
   });
