@@ -48,7 +48,7 @@ export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
       await requireCoordinator(env, 'create tasks');
       const existing = input.id === undefined ? null : await env.store.getTask(input.id);
       if (existing !== null) return existing;
-      return env.store.createTask({
+      const task = await env.store.createTask({
         title: input.title,
         createdBy: env.self,
         ...(input.id === undefined ? {} : { id: input.id }),
@@ -59,6 +59,13 @@ export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
         ...(input.expected === undefined ? {} : { expected: input.expected }),
         ...(input.doneWhen === undefined ? {} : { doneWhen: input.doneWhen }),
       });
+      // A task event: it wakes idle instances (see the wake policy), so the work is picked up now.
+      await env.store.publish({
+        id: env.nextMessageId(), from: env.self, to: 'broadcast', type: 'status',
+        content: `new task ${task.id}: ${task.title}`.slice(0, 4000),
+        metadata: { event: 'task_created', taskId: task.id, requiredRole: task.requiredRole, dependsOn: task.dependsOn },
+      });
+      return task;
     },
   }),
   defineTool({
