@@ -158,7 +158,7 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
   }),
   defineTool({
     name: 'propose',
-    description: 'Open a vote among the instances: options, rule, quorum and how long it stays open. Votes stay blind (nobody sees a choice or reason) until it closes; it closes once the quorum has voted or at its deadline.',
+    description: 'Open a vote among the instances: options, rule, quorum and how long it stays open. Votes stay blind (nobody sees a choice or reason) until it closes; it closes once the quorum has voted or at its deadline, and every instance is told the outcome. A "goal met?" vote (a title asking whether the goal is met, options yes/no) that passes with yes ends a run started with --until-done once no task is left claimed.',
     input: z.strictObject({
       id: idSchema.optional().describe('Optional id (e.g. "goal_met_1"); proposing the same id again returns the existing proposal.'),
       title: titleSchema.describe('The question put to vote.'),
