@@ -1,4 +1,4 @@
-import type { InstanceRecord, MemoryItem, Message, Role, Task } from '../protocol/index.js';
+import type { BoardTask, InstanceRecord, MemoryItem, Message, Role, Task } from '../protocol/index.js';
 
 /** A JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -19,8 +19,42 @@ export interface TurnContext {
   recentMessages: Message[];
   /** Every other instance as the registry last saw it. */
   peers: InstanceRecord[];
-  /** Open tasks on the board that this instance could claim. */
-  openTasks: Task[];
+  /**
+   * Open tasks on the board for this instance's role, each with its brief (scope, expected, doneWhen); those
+   * marked `blocked` wait on unfinished dependencies (`waitingOn`) and cannot be claimed yet.
+   */
+  openTasks: BoardTask[];
+  /** Open proposals: what to vote on, until when, and whether this instance has voted in the current round. Choices stay blind. */
+  openProposals: OpenProposalView[];
+  /** Which files and areas each instance has read, searched or audited (this instance first): the division of labour so far. */
+  coverage: CoverageView[];
+  /** Who holds the coordinator role now (the runtime renews it for its holder), or null when nobody does. */
+  coordinator: { holder: string; expiresAt: string } | null;
+  /** Things the runtime must tell the model, once (e.g. a lease it lost while the model was thinking). */
+  notices: string[];
+}
+
+/** An open proposal as a turn sees it: no vote's choice or reason, only whether this instance voted. */
+export interface OpenProposalView {
+  id: string;
+  title: string;
+  detail: string;
+  options: string[];
+  rule: string;
+  quorum: number;
+  deadline: string;
+  round: number;
+  /** Votes cast in the current round (a count only). */
+  votesCast: number;
+  votedByMe: boolean;
+  createdBy: string;
+}
+
+/** What one instance has covered: its areas (most recent first, capped) and how many there are in all. */
+export interface CoverageView {
+  instance: string;
+  areas: string[];
+  total: number;
 }
 
 export type { ToolBox, ToolResult, ToolSpec } from '../tools/tool-box.js';

@@ -60,6 +60,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--idle-check-ms <ms>', 'longest idle sleep')
     .option('--lease-ms <ms>', 'task lease length')
     .option('--governor <json>', 'budgets and loop guards as JSON (see tachikoma.config.json "governor"), or off')
+    .option('--wake <policy>', 'which messages start a turn: concerned or all (default: concerned for model brains)')
     .action(async (flags: { id: string; role: string }) => {
       const { instanceCommand } = await import('./commands/instance-command.js');
       setExitCode(await instanceCommand(flags));

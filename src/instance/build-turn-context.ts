@@ -1,7 +1,10 @@
 import type { TurnContext } from '../brain/brain.js';
 import type { MemoryItem, Message, Role, Task } from '../protocol/index.js';
 import { packContext, retrieveMemory } from '../memory/index.js';
+import { COORDINATOR_LEASE } from '../collective/roles.js';
 import type { CollectiveStore } from '../store/index.js';
+import { withBlocked } from '../tools/board-views.js';
+import { coverageFor, openProposalsFor } from './turn-board.js';
 
 /** Caps that keep a turn's context bounded however much the collective knows. */
 export const CONTEXT_LIMITS = { memory: 8, recentMessages: 20, openTasks: 20, recentWindow: 200 } as const;
@@ -16,6 +19,8 @@ export interface TurnContextInput {
   inbox: Message[];
   currentTaskId: string | null;
   metadata: Record<string, unknown>;
+  /** What the runtime must tell the model this turn (leases lost). */
+  notices?: string[];
 }
 
 /** Token budget of the memory a turn carries, however large collective memory grows. */
@@ -29,6 +34,11 @@ async function relevantMemory(store: CollectiveStore, inbox: readonly Message[],
   const query = inbox.length > 0 ? inbox.map((message) => message.content).join(' ').slice(0, 2000) : goal;
   const scored = await retrieveMemory(store, { query, limit: CONTEXT_LIMITS.memory });
   return packContext(scored, MEMORY_CONTEXT_TOKENS).items.map((entry) => entry.item);
+}
+
+async function coordinatorOf(store: CollectiveStore): Promise<{ holder: string; expiresAt: string } | null> {
+  const lease = await store.getRoleLease(COORDINATOR_LEASE);
+  return lease === null ? null : { holder: lease.holder, expiresAt: lease.expiresAt };
 }
 
 /** Assembles one turn's context from the store. */
@@ -45,7 +55,10 @@ export async function buildTurnContext(input: TurnContextInput): Promise<TurnCon
     const task = await store.getTask(input.currentTaskId);
     currentTask = task !== null && task.state === 'claimed' && task.owner === self ? task : null;
   }
-  const open = await store.listTasks({ state: 'open' });
+  const open = (await store.listTasks({ state: 'open' })).filter((task) => task.requiredRole === null || task.requiredRole === input.role);
+  // Claimable ones first: a blocked task is shown, marked, after them.
+  const board = await withBlocked(store, open);
+  const openTasks = [...board.filter((task) => !task.blocked), ...board.filter((task) => task.blocked)].slice(0, CONTEXT_LIMITS.openTasks);
   return {
     instance: { id: self, role: input.role, iteration: input.iteration, metadata: input.metadata },
     goal: input.goal,
@@ -55,6 +68,10 @@ export async function buildTurnContext(input: TurnContextInput): Promise<TurnCon
     memory: await relevantMemory(store, input.inbox, input.goal),
     recentMessages: recent.slice(-CONTEXT_LIMITS.recentMessages),
     peers: (await store.listInstances()).filter((record) => record.id !== self),
-    openTasks: open.filter((task) => task.requiredRole === null || task.requiredRole === input.role).slice(0, CONTEXT_LIMITS.openTasks),
+    openTasks,
+    openProposals: await openProposalsFor(store, self),
+    coverage: await coverageFor(store, self),
+    coordinator: await coordinatorOf(store),
+    notices: input.notices ?? [],
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { governorSettingsSchema } from '../governor/budget.js';
+import { WAKE_POLICIES } from './wake-policy.js';
 import { instanceIdSchema, parseJsonRecord, roleSchema } from '../protocol/index.js';
 
 /**
@@ -20,6 +21,8 @@ export const instanceLaunchSchema = z.strictObject({
   idleCheckMs: z.number().int().positive().optional(),
   leaseMs: z.number().int().positive().optional(),
   governor: governorSettingsSchema.optional(),
+  /** Which messages start a turn (see wake-policy.ts); by default, per brain. */
+  wake: z.enum(WAKE_POLICIES).optional(),
 });
 export type InstanceLaunch = z.infer<typeof instanceLaunchSchema>;
 

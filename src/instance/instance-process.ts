@@ -6,6 +6,7 @@ import { traceStore } from './trace-store.js';
 import { createFileLogger } from './instance-logger.js';
 import { runPaths } from '../core/run-paths.js';
 import { runInstance } from './run-instance.js';
+import { defaultWakePolicy } from './wake-policy.js';
 
 /** What an instance process runs with: its launch record. */
 export type InstanceProcessOptions = InstanceLaunch;
@@ -46,7 +47,7 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
     }), { instanceId: options.id, role: options.role });
     await runInstance({
       id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, runDirectory: paths.root, store, brain, logger,
-      stateFile: paths.instanceState(options.id), stop: stop.signal,
+      stateFile: paths.instanceState(options.id), stop: stop.signal, wake: options.wake ?? defaultWakePolicy(options.brain),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
       ...(options.idleCheckMs === undefined ? {} : { idleCheckMs: options.idleCheckMs }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),

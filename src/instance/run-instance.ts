@@ -8,6 +8,8 @@ import { isReadOnlyTool } from '../tools/read-only-tools.js';
 import { InboxQueue } from './inbox-queue.js';
 import { InstanceStatusBoard } from './instance-status.js';
 import type { Logger } from './instance-logger.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { type WakePolicy, wakes } from './wake-policy.js';
 import { pauseUntilResumed } from './pause.js';
 import { StopRequests, highestSeq, mergeInbox } from './stop-requests.js';
 import { DEFAULT_QUICK_TURN_MS, type TurnResult, type TurnScope, takeTurn } from './take-turn.js';
@@ -40,6 +42,8 @@ export interface InstanceRuntimeOptions {
   governorSettings?: GovernorSettings;
   /** The model the brain uses (prices the tokens), when it has one. */
   model?: string;
+  /** Which messages start a turn (default "all"); under "concerned" plain broadcasts wait for the next turn. */
+  wake?: WakePolicy;
 }
 
 /** What the loop does after a turn: go on, or stop for a reason. */
@@ -52,6 +56,8 @@ type Next = { kind: 'continue' } | { kind: 'stop'; reason: string };
 class InstanceSession {
   private carried: Message[] = [];
   private idle = false;
+  /** While idle: when to take a turn anyway, to look around (0: not idle yet). */
+  private lookAroundAt = 0;
   private readonly failures = new TurnFailures();
   private readonly turnScope: TurnScope;
 
@@ -63,8 +69,10 @@ class InstanceSession {
     private readonly governor: Governor | undefined,
     private metadata: Record<string, unknown>,
     private readonly follow: AbortController,
+    private readonly keeper: LeaseKeeper,
   ) {
     this.turnScope = {
+      keeper,
       id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, runDirectory: options.runDirectory,
       store: options.store, brain: options.brain, logger: options.logger, stop: options.stop, board, governor, tools: options.tools,
       leaseMs: options.leaseMs ?? 60_000, quickTurnMs: options.quickTurnMs ?? DEFAULT_QUICK_TURN_MS,
@@ -75,6 +83,7 @@ class InstanceSession {
     const { options, board, inbox } = this;
     let reason = 'stopped';
     board.startHeartbeat(options.heartbeatMs ?? 1000, options.stop);
+    this.keeper.start(options.stop);
     try {
       await board.publish('idle', 'ready');
       await board.saveState();
@@ -87,6 +96,7 @@ class InstanceSession {
       }
     } finally {
       board.stopHeartbeat();
+      this.keeper.stop();
       this.follow.abort();
       await inbox.closed();
       await this.recordStopped(reason);
@@ -102,12 +112,16 @@ class InstanceSession {
       this.board.cursor = await this.stops.accept(batch, this.board.cursor);
       return { kind: 'stop', reason: 'stop requested' };
     }
-    if (batch.length === 0 && this.idle) {
-      await this.inbox.waitForMessage(this.options.idleCheckMs ?? 30_000, this.options.stop);
+    if (this.idle && !this.wakesNow(batch)) {
+      // Nothing that concerns this instance: what arrived waits, as context, for the next turn.
+      this.carried = [...batch];
+      if (this.lookAroundAt === 0) this.lookAroundAt = Date.now() + (this.options.idleCheckMs ?? 30_000);
+      await this.inbox.waitForMessage(Math.max(0, this.lookAroundAt - Date.now()), this.options.stop);
       // Quiet for a whole check interval: take a turn anyway, to look around (expired claims, open votes).
-      if (this.inbox.size === 0) this.idle = false;
+      if (this.inbox.size === 0 && Date.now() >= this.lookAroundAt) this.idle = false;
       return { kind: 'continue' };
     }
+    this.lookAroundAt = 0;
     const started = performance.now();
     let turn: TurnResult;
     try {
@@ -125,6 +139,12 @@ class InstanceSession {
     await this.checkpoint(batch, turn, started);
     if (turn.outcome.done === true) return { kind: 'stop', reason: 'done' };
     return this.between(turn);
+  }
+
+  /** Does this batch start a turn (see the wake policy)? An empty one never does. */
+  private wakesNow(batch: readonly Message[]): boolean {
+    const policy = this.options.wake ?? 'all';
+    return batch.some((message) => wakes(message, this.options.id, policy));
   }
 
   /** Nothing changed since the brain's last turn: no model call, no turn counted; wait as an idle instance. */
@@ -273,5 +293,6 @@ export async function runInstance(options: InstanceRuntimeOptions): Promise<{ it
   const inbox = new InboxQueue(store, id, cursor, follow.signal);
   const board = new InstanceStatusBoard(store, { id, role: options.role, brain: brain.name, stateFile: options.stateFile, logger }, { iteration: registered.iteration, cursor });
   logger.info({ event: 'started', iteration: registered.iteration, cursor, brain: brain.name }, `${id} started as ${options.role}`);
-  return new InstanceSession(options, board, inbox, stops, governor, { ...registered.metadata }, follow).run();
+  const keeper = new LeaseKeeper({ store, self: id, currentTask: board.currentTask, leaseMs: options.leaseMs ?? 60_000, logger });
+  return new InstanceSession(options, board, inbox, stops, governor, { ...registered.metadata }, follow, keeper).run();
 }

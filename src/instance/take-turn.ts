@@ -8,6 +8,7 @@ import type { ToolDefinition } from '../tools/tool-definition.js';
 import type { Governor } from '../governor/governor.js';
 import { buildTurnContext } from './build-turn-context.js';
 import type { InstanceStatusBoard } from './instance-status.js';
+import type { LeaseKeeper } from './lease-keeper.js';
 import type { Logger } from './instance-logger.js';
 
 /** A turn that ends within this time publishes no status of its own, only its end (see `takeTurn`). */
@@ -30,6 +31,8 @@ export interface TurnScope {
   tools: readonly ToolDefinition[] | undefined;
   leaseMs: number;
   quickTurnMs: number;
+  /** Renews the leases this instance holds and reports those lost; absent in tests that drive turns by hand. */
+  keeper?: LeaseKeeper;
 }
 
 export interface TurnResult {
@@ -46,6 +49,14 @@ function readPaths(tool: string, input: unknown): { paths?: string[] } {
   if (tool !== 'read_files' || input === null || typeof input !== 'object') return {};
   const { paths } = input as { paths?: unknown };
   return Array.isArray(paths) ? { paths: paths.filter((path): path is string => typeof path === 'string').slice(0, 50) } : {};
+}
+
+/** A claim was just made (renew it now), or the coordinator role given up on purpose (no notice for it). */
+function afterCall(keeper: LeaseKeeper | undefined, record: ToolCallRecord): void {
+  if (keeper === undefined || !record.ok) return;
+  const input = record.input as { action?: unknown } | null;
+  if (record.tool === 'coordinator_lease' && input?.action === 'release') keeper.released();
+  keeper.poke();
 }
 
 /**
@@ -65,11 +76,13 @@ export async function takeTurn(scope: TurnScope, batch: readonly Message[], meta
   try {
     const context = await buildTurnContext({
       store: scope.store, self: scope.id, role: scope.role, iteration: board.iteration, goal: scope.goal, workspace: scope.workspace,
-      inbox: [...batch], currentTaskId: board.currentTask.id, metadata,
+      inbox: [...batch], currentTaskId: board.currentTask.id, metadata, notices: scope.keeper?.takeNotices() ?? [],
     });
+    // read_inbox starts after what this turn's prompt already shows.
+    const seen = { seq: Math.max(0, ...context.inbox.map((message) => message.seq), ...context.recentMessages.map((message) => message.seq)) };
     const tools = createToolBox({
       tools: scope.tools ?? ALL_TOOLS, store: scope.store, self: scope.id, role: scope.role, signal: scope.stop, currentTask: board.currentTask,
-      leaseMs: scope.leaseMs, workspace: scope.workspace, runDirectory: scope.runDirectory, allowed: allowedTools(scope.role, true),
+      leaseMs: scope.leaseMs, seen, workspace: scope.workspace, runDirectory: scope.runDirectory, allowed: allowedTools(scope.role, true),
       ...(governor === undefined ? {} : { guard: (name: string, input: unknown) => governor.guard.check(name, input) }),
       turnKey: `${board.iteration}`,
       onCall: (phase, record) => {
@@ -79,6 +92,7 @@ export async function takeTurn(scope: TurnScope, batch: readonly Message[], meta
           if (shown) board.show(next, `using ${record.tool}`);
           else board.note(next, `using ${record.tool}`);
         }
+        if (phase === 'end') afterCall(scope.keeper, record);
         if (phase === 'end') scope.logger.info({ event: 'tool', tool: record.tool, ok: record.ok, ms: Math.round(record.ms), error: record.error, ...readPaths(record.tool, record.input) }, `${record.tool} ${record.ok ? 'ok' : 'failed'}`);
       },
     });

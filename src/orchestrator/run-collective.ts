@@ -12,6 +12,9 @@ import { instanceEntryArgs } from './instance-command.js';
 import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
 import { acquireRunLock } from './run-lock.js';
 import { ViewWriter } from './view-writer.js';
+import { GoalWatch } from './goal-watch.js';
+import { VoteEvents } from './vote-events.js';
+import { takeCoordinatorAtStart } from './first-coordinator.js';
 
 export interface RunCollectiveOptions {
   runDirectory: string;
@@ -79,6 +82,7 @@ function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: s
       brainOptions: spec.brainOptions, heartbeatMs: settings.heartbeatMs, idleCheckMs: settings.idleCheckMs,
       leaseMs: settings.leaseMs, ...(options.store === null ? {} : { store: options.store }),
       ...(settings.governor === undefined || settings.governor === 'off' ? {} : { governor: settings.governor }),
+      ...(settings.wake === undefined ? {} : { wake: settings.wake }),
     }),
   ];
 }
@@ -121,6 +125,12 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
       if (existing === null || existing.role !== spec.role) await store.register({ id: spec.id, role: spec.role, pid: null, status: 'starting' });
     }
     await writeRecord('running');
+    await takeCoordinatorAtStart(store, options.instances);
+    const voteEvents = new VoteEvents(store);
+    const goal = new GoalWatch(store, 2 * options.settings.leaseMs, (by) => {
+      options.onEvent({ type: 'goal_met', by });
+      finish('done');
+    });
     const messageTimes: number[] = [];
     const afterHistory = await store.lastHistorySeq();
     void (async () => {
@@ -136,8 +146,9 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
           options.onEvent({ type: 'stop_requested', by: message.from });
           finish('stopped');
         } else if (options.untilDone && message.type === 'consensus' && message.metadata.goalMet === true) {
-          options.onEvent({ type: 'goal_met', by: message.from });
-          finish('done');
+          await goal.declare(message.from);
+        } else if (options.untilDone && message.type === 'task_complete') {
+          await goal.check();
         }
       }
     })().catch(() => undefined);
@@ -198,7 +209,11 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
         void (async () => {
           const reoffered = await store.reofferExpired();
           const closed = await store.closeDue();
-          if (reoffered.length > 0 || closed.length > 0) views.schedule();
+          // A vote also closes when its last vote is cast: every closed proposal is looked at, each told once.
+          const allClosed = await store.listProposals({ state: 'closed' });
+          const told = await voteEvents.publish(allClosed);
+          if (options.untilDone) await goal.closed(allClosed);
+          if (reoffered.length > 0 || closed.length > 0 || told > 0) views.schedule();
         })().catch(() => undefined);
       }, 2000),
     );

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { governorConfigSchema, resolvedGovernorSchema } from '../governor/default-governor.js';
+import { WAKE_POLICIES } from '../instance/wake-policy.js';
 import { instanceIdFor, parseJsonRecord, roleSchema, timestampSchema, type Role } from '../protocol/index.js';
 
 /** The roles instances get, in order, when the config names none. */
@@ -38,6 +39,8 @@ export const configFileSchema = z.strictObject({
   restartWindowMs: z.number().int().min(1000).max(3_600_000).optional(),
   /** Budgets, pacing and loop guards; on with defaults for model brains, "off" turns it off. */
   governor: governorConfigSchema.optional(),
+  /** Which messages start a turn: "concerned" (default for model brains) or "all" (default for heuristic and scripted). */
+  wake: z.enum(WAKE_POLICIES).optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
@@ -80,6 +83,7 @@ export const runRecordSchema = z.strictObject({
     maxRestarts: z.number().int(),
     restartWindowMs: z.number().int(),
     governor: resolvedGovernorSchema.optional(),
+    wake: z.enum(WAKE_POLICIES).optional(),
   }),
   state: z.enum(['running', 'stopped', 'done', 'crashed']),
   orchestratorPid: z.number().int().nullable(),

@@ -13,6 +13,9 @@ export type TaskState = z.infer<typeof taskStateSchema>;
 /** One piece of evidence: a `path:line` reference, a message id, or a short quote. */
 export const evidenceSchema = shortText(2_000).refine((value) => value.length > 0, 'evidence is empty');
 
+/** One entry of a task's scope: a workspace path, folder or glob, or a named area. */
+export const scopeEntrySchema = shortText(500).refine((value) => value.trim().length > 0, 'a scope entry is empty');
+
 /** A task on the board. */
 export const taskSchema = z.strictObject({
   id: idSchema,
@@ -21,6 +24,10 @@ export const taskSchema = z.strictObject({
   requiredRole: roleSchema.nullable(),
   capability: shortText(100).nullable(),
   dependsOn: z.array(idSchema).max(100),
+  /** The brief: which files or areas the task covers (empty: unscoped), what it should produce, when it is done. */
+  scope: z.array(scopeEntrySchema).max(100).default([]),
+  expected: shortText(2_000).default(''),
+  doneWhen: shortText(2_000).default(''),
   state: taskStateSchema,
   owner: instanceIdSchema.nullable(),
   leaseExpiresAt: timestampSchema.nullable(),
@@ -34,6 +41,9 @@ export const taskSchema = z.strictObject({
 });
 export type Task = z.infer<typeof taskSchema>;
 
+/** A task as the board shows it: `blocked` while a task in `waitingOn` (one it depends on) is not done yet. */
+export type BoardTask = Task & { blocked: boolean; waitingOn: string[] };
+
 /** What creating a task supplies. */
 export const newTaskSchema = z.strictObject({
   id: idSchema.optional(),
@@ -42,6 +52,9 @@ export const newTaskSchema = z.strictObject({
   requiredRole: roleSchema.nullable().optional(),
   capability: shortText(100).nullable().optional(),
   dependsOn: z.array(idSchema).max(100).optional(),
+  scope: z.array(scopeEntrySchema).max(100).optional(),
+  expected: shortText(2_000).optional(),
+  doneWhen: shortText(2_000).optional(),
   createdBy: senderSchema,
 });
 export type NewTask = z.input<typeof newTaskSchema>;

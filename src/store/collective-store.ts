@@ -111,6 +111,17 @@ export interface Tally {
   votesCast: number;
 }
 
+/** One file or area an instance has covered (read, searched or audited): how often, through which tool last. */
+export interface CoverageEntry {
+  instance: string;
+  area: string;
+  /** The tool that covered it last (read_files, grep, audit_files). */
+  via: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+}
+
 /** A named consumer's position in the message sequence (see `getCursor` / `saveCursor`). */
 export interface CursorPosition {
   consumer: string;
@@ -161,7 +172,7 @@ export interface CollectiveStore {
   claimTask(taskId: string, instanceId: string, options: ClaimOptions): Promise<Task>;
   /** Claims the oldest open task that fits and whose dependencies are done, or null when none. */
   claimNext(instanceId: string, options: ClaimNextOptions): Promise<Task | null>;
-  /** Extends the owner's lease. Not the owner → `not_owner`; lease already expired → `lease_expired`. */
+  /** Extends the owner's lease, without a history entry (renewals are frequent). Not the owner → `not_owner`; lease already expired → `lease_expired`. */
   renewLease(taskId: string, instanceId: string, options: ClaimOptions): Promise<Task>;
   /** Completes a task with evidence; only the current owner with a live lease may. */
   completeTask(taskId: string, instanceId: string, completion: TaskCompletion): Promise<Task>;
@@ -193,6 +204,14 @@ export interface CollectiveStore {
   releaseRoleLease(name: string, holder: string): Promise<boolean>;
   /** The live lease on a role, or null when nobody holds it (or the lease expired). */
   getRoleLease(name: string): Promise<RoleLease | null>;
+
+  /**
+   * Records that an instance covered files or areas (each once per call, counted per instance and area). Writes
+   * no history entry: coverage grows with every read and is read on demand (`listCoverage`).
+   */
+  recordCoverage(instanceId: string, areas: readonly string[], via: string): Promise<void>;
+  /** The coverage map, by area then instance; optionally one instance's only. */
+  listCoverage(query?: { instance?: string }): Promise<CoverageEntry[]>;
 
   /** Adds an item to collective memory, indexed for full-text search. Writing an `id` again returns the stored item. */
   remember(item: NewMemoryItem): Promise<MemoryItem>;

@@ -2,7 +2,10 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { COORDINATOR_LEASE } from '../collective/roles.js';
 import { runPaths } from '../core/run-paths.js';
-import { contentSchema, idSchema, memoryKindSchema, optionSchema, roleSchema, tagSchema, taskStateSchema, textSchema, titleSchema } from '../protocol/index.js';
+import {
+  contentSchema, idSchema, memoryKindSchema, optionSchema, roleSchema, scopeEntrySchema, shortText, tagSchema, taskStateSchema, textSchema, titleSchema,
+} from '../protocol/index.js';
+import { withBlocked } from './board-views.js';
 import { type ToolDefinition, type ToolEnvironment, defineTool } from './tool-definition.js';
 
 const MAX_REPORT_BYTES = 2 * 1024 * 1024;
@@ -15,42 +18,60 @@ export async function requireCoordinator(env: ToolEnvironment, doing: string): P
   }
 }
 
+/** Whether this instance has voted on a proposal in its current round. */
+async function votedInRound(env: ToolEnvironment, proposalId: string, round: number): Promise<boolean> {
+  return (await env.store.listVotes(proposalId)).some((vote) => vote.voter === env.self && vote.round === round);
+}
+
 /** Tools for working together: the board, votes, the coordinator role, syntheses and the report. */
 export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
   defineTool({
     name: 'list_tasks',
-    description: 'The task board, optionally only tasks in one state.',
-    input: z.strictObject({ state: taskStateSchema.optional() }),
-    run: (input, env) => env.store.listTasks(input.state === undefined ? {} : { state: input.state }),
+    description: 'The task board, optionally only tasks in one state. An open task marked `blocked` waits on the tasks in `waitingOn` and cannot be claimed yet.',
+    input: z.strictObject({ state: taskStateSchema.optional().describe('Only tasks in this state: open, claimed, done or failed.') }),
+    run: async (input, env) => withBlocked(env.store, await env.store.listTasks(input.state === undefined ? {} : { state: input.state })),
   }),
   defineTool({
     name: 'create_task',
-    description: 'Coordinator only: put a task on the board, optionally for one role and after other tasks.',
+    description: 'Coordinator only: put a task on the board with a brief (objective, scope, expected output, done-when), optionally for one role and after other tasks. Give tasks disjoint scopes unless a task is a review.',
     input: z.strictObject({
-      id: idSchema.optional(),
-      title: titleSchema,
-      detail: textSchema.optional(),
-      requiredRole: roleSchema.optional(),
-      dependsOn: z.array(idSchema).max(200).optional(),
+      id: idSchema.optional().describe('Optional id (e.g. "review_parser"); creating the same id again returns the existing task.'),
+      title: titleSchema.describe('The objective, in one line.'),
+      detail: textSchema.optional().describe('Anything else the worker needs to know.'),
+      scope: z.array(scopeEntrySchema).max(100).optional().describe('Which files, folders or areas the task covers (e.g. ["src/parser/", "src/lexer.ts"]).'),
+      expected: shortText(2_000).optional().describe('What the task must produce (e.g. "findings with path:line evidence").'),
+      doneWhen: shortText(2_000).optional().describe('When the task counts as done.'),
+      requiredRole: roleSchema.optional().describe('Only an instance of this role may claim it.'),
+      dependsOn: z.array(idSchema).max(100).optional().describe('Ids of tasks that must be done before this one can be claimed.'),
     }),
     run: async (input, env) => {
       await requireCoordinator(env, 'create tasks');
       const existing = input.id === undefined ? null : await env.store.getTask(input.id);
       if (existing !== null) return existing;
-      return env.store.createTask({
+      const task = await env.store.createTask({
         title: input.title,
         createdBy: env.self,
         ...(input.id === undefined ? {} : { id: input.id }),
         ...(input.detail === undefined ? {} : { detail: input.detail }),
         ...(input.requiredRole === undefined ? {} : { requiredRole: input.requiredRole }),
         ...(input.dependsOn === undefined ? {} : { dependsOn: input.dependsOn }),
+        ...(input.scope === undefined ? {} : { scope: input.scope }),
+        ...(input.expected === undefined ? {} : { expected: input.expected }),
+        ...(input.doneWhen === undefined ? {} : { doneWhen: input.doneWhen }),
       });
+      // A task event: it wakes idle instances (see the wake policy), so the work is picked up now.
+      await env.store.publish({
+        id: env.nextMessageId(), from: env.self, to: 'broadcast', type: 'status',
+        content: `new task ${task.id}: ${task.title}`.slice(0, 4000),
+        metadata: { event: 'task_created', taskId: task.id, requiredRole: task.requiredRole, dependsOn: task.dependsOn },
+      });
+      return task;
     },
   }),
   defineTool({
     name: 'release_task',
     description: 'Give a claimed task back to the board for someone else.',
-    input: z.strictObject({ taskId: idSchema }),
+    input: z.strictObject({ taskId: idSchema.describe('Id of the task this instance holds.') }),
     run: async (input, env) => {
       const task = await env.store.releaseTask(input.taskId, env.self);
       if (env.currentTask.id === task.id) env.currentTask.id = null;
@@ -60,45 +81,59 @@ export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
   defineTool({
     name: 'list_memory',
     description: 'Collective memory by recency or importance, optionally one kind (finding, synthesis, decision).',
-    input: z.strictObject({ kind: memoryKindSchema.optional(), order: z.enum(['recency', 'importance']).optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    input: z.strictObject({
+      kind: memoryKindSchema.optional().describe('Only this kind of memory.'),
+      order: z.enum(['recency', 'importance']).optional().describe('Newest first (default) or most important first.'),
+      limit: z.number().int().min(1).max(1000).optional().describe('Most items (default 50).'),
+    }),
     run: (input, env) =>
       env.store.listMemory({ order: input.order ?? 'recency', limit: input.limit ?? 50, ...(input.kind === undefined ? {} : { kinds: [input.kind] }) }),
   }),
   defineTool({
     name: 'list_proposals',
-    description: 'Proposals, open or closed, with their outcome when closed.',
-    input: z.strictObject({ state: z.enum(['open', 'closed']).optional() }),
-    run: (input, env) => env.store.listProposals(input.state === undefined ? {} : { state: input.state }),
+    description: 'Proposals, open or closed: options, deadline, round, whether you voted, and the outcome once closed (votes stay blind while open).',
+    input: z.strictObject({ state: z.enum(['open', 'closed']).optional().describe('Only open or only closed proposals.') }),
+    run: async (input, env) => {
+      const proposals = await env.store.listProposals(input.state === undefined ? {} : { state: input.state });
+      return Promise.all(proposals.map(async (proposal) => ({ ...proposal, votedByMe: await votedInRound(env, proposal.id, proposal.round) })));
+    },
   }),
   defineTool({
     name: 'read_votes',
-    description: "Everyone's votes and reasons on a proposal: only once it is in a debate round or closed (votes are blind until then).",
-    input: z.strictObject({ proposalId: idSchema }),
+    description: "Everyone's votes and reasons on a proposal once it is closed; during a debate round, only the earlier rounds' votes (the current round stays blind).",
+    input: z.strictObject({ proposalId: idSchema.describe('Id of the proposal.') }),
     run: async (input, env) => {
       const proposal = await env.store.getProposal(input.proposalId);
       if (proposal === null) throw new Error(`unknown proposal ${input.proposalId}`);
-      if (proposal.state === 'open' && proposal.round === 1) throw new Error('votes are blind until a debate round opens or the vote closes');
-      return env.store.listVotes(input.proposalId);
+      if (proposal.state === 'open' && proposal.round === 1) throw new Error(`votes are blind while the vote is open: ${proposal.id} closes at ${proposal.deadline} or once ${proposal.quorum} have voted`);
+      const votes = await env.store.listVotes(input.proposalId);
+      return proposal.state === 'closed' ? votes : votes.filter((vote) => vote.round < proposal.round);
     },
   }),
   defineTool({
     name: 'coordinator_lease',
-    description: 'Take or renew the coordinator role (one holder at a time, expires unless renewed), give it up, or see who holds it.',
-    input: z.strictObject({ action: z.enum(['acquire', 'release', 'status']), ttlMs: z.number().int().min(1000).max(600_000).optional() }),
+    description: 'Take the coordinator role (one holder at a time; the runtime keeps renewing it while you are alive), give it up, or see who holds it. Acquiring while another instance holds it fails and names the holder.',
+    input: z.strictObject({
+      action: z.enum(['acquire', 'release', 'status']).describe('acquire: take (or renew) the role; release: give it up; status: who holds it.'),
+      ttlMs: z.number().int().min(1000).max(600_000).optional().describe('Lease length in ms (default 15000); renewed automatically while this instance runs.'),
+    }),
     run: async (input, env) => {
       if (input.action === 'status') return env.store.getRoleLease(COORDINATOR_LEASE);
       if (input.action === 'release') return { released: await env.store.releaseRoleLease(COORDINATOR_LEASE, env.self) };
-      return env.store.acquireRoleLease(COORDINATOR_LEASE, env.self, { ttlMs: input.ttlMs ?? 15_000 });
+      const lease = await env.store.acquireRoleLease(COORDINATOR_LEASE, env.self, { ttlMs: input.ttlMs ?? 15_000 });
+      if (lease !== null) return lease;
+      const holder = await env.store.getRoleLease(COORDINATOR_LEASE);
+      throw new Error(`the coordinator role is held by ${holder?.holder ?? 'another instance'} until ${holder?.expiresAt ?? 'its lease expires'}; you are not the coordinator`);
     },
   }),
   defineTool({
     name: 'announce_consensus',
     description: 'Coordinator only: announce how a proposal ended (a tie is settled by `tieBreak`), keep the decision and the dissent in memory; `goalMet` says the goal is reached.',
     input: z.strictObject({
-      proposalId: idSchema,
-      tieBreak: optionSchema.optional(),
-      goalMet: z.boolean().optional(),
-      summary: textSchema.optional(),
+      proposalId: idSchema.describe('Id of the closed proposal.'),
+      tieBreak: optionSchema.optional().describe('On a tie or split only: the option the coordinator settles on.'),
+      goalMet: z.boolean().optional().describe('true when this decision means the goal is reached (ends a run started with --until-done).'),
+      summary: textSchema.optional().describe('A sentence or two on what was decided and why.'),
     }),
     run: async (input, env) => {
       await requireCoordinator(env, 'announce a consensus');
@@ -137,7 +172,12 @@ export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
   defineTool({
     name: 'synthesize',
     description: 'Record a synthesis: an insight drawn from findings (sourceIds are the memory ids it came from), and share it.',
-    input: z.strictObject({ content: contentSchema, sourceIds: z.array(idSchema).min(1).max(200), tags: z.array(tagSchema).max(20).optional(), importance: z.number().min(0).max(1).optional() }),
+    input: z.strictObject({
+      content: contentSchema.describe('The insight, in a few sentences.'),
+      sourceIds: z.array(idSchema).min(1).max(200).describe('Ids of the memory items (mem_…) it draws on.'),
+      tags: z.array(tagSchema).max(20).optional().describe('Short labels for search.'),
+      importance: z.number().min(0).max(1).optional().describe('0 to 1 (default 0.7).'),
+    }),
     run: async (input, env) => {
       const messageId = env.nextMessageId();
       const item = await env.store.remember({
@@ -153,7 +193,9 @@ export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
   defineTool({
     name: 'write_report',
     description: 'Builder: write report.md (Markdown) in the run directory, replacing any earlier version.',
-    input: z.strictObject({ markdown: z.string().min(1).refine((text) => Buffer.byteLength(text) <= MAX_REPORT_BYTES, 'report over 2 MiB') }),
+    input: z.strictObject({
+      markdown: z.string().min(1).refine((text) => Buffer.byteLength(text) <= MAX_REPORT_BYTES, 'report over 2 MiB').describe('The whole report, in Markdown.'),
+    }),
     run: async (input, env) => {
       const path = runPaths(env.runDirectory).report;
       await writeFileAtomic(path, input.markdown);

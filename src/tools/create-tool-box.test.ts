@@ -60,6 +60,6 @@ describe('the tool box', () => {
     expect(await tools.call('complete_task', { taskId: 'task_x', result: 'done', evidence: [] })).toMatchObject({ ok: false });
     expect((await tools.call('complete_task', { taskId: 'task_x', result: 'done', evidence: ['a.ts:1'] })).ok).toBe(true);
     const types = (await store.readMessages({ audience: { all: true }, after: 0 })).map((message) => message.type);
-    expect(types).toEqual(['task_complete']);
+    expect(types).toEqual(['status', 'task_complete']);
   });
 });

@@ -14,7 +14,9 @@ export interface ToolCallRecord {
   ms: number;
 }
 
-export interface ToolBoxSetup extends Omit<ToolEnvironment, 'nextMessageId'> {
+export interface ToolBoxSetup extends Omit<ToolEnvironment, 'nextMessageId' | 'seen'> {
+  /** What this instance has been shown already (default: nothing). */
+  seen?: { seq: number };
   tools: readonly ToolDefinition[];
   /** Identifies the turn; message ids derive from it so a replayed turn re-publishes the same ids. */
   turnKey: string;
@@ -52,6 +54,7 @@ export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: 
     signal: setup.signal,
     currentTask: setup.currentTask,
     leaseMs: setup.leaseMs,
+    seen: setup.seen ?? { seq: 0 },
     workspace: setup.workspace,
     runDirectory: setup.runDirectory,
     nextMessageId: () => turnMessageId(setup.self, setup.turnKey, messageIndex++),

@@ -12,6 +12,8 @@ export interface ToolEnvironment {
   nextMessageId: () => string;
   /** The task this instance holds; tools that claim or finish tasks update it. */
   currentTask: { id: string | null };
+  /** The highest message seq this instance has been shown (its turn's prompt, earlier read_inbox calls): read_inbox starts after it. */
+  seen: { seq: number };
   /** Lease length for claims, in ms. */
   leaseMs: number;
   /** The workspace root (absolute); file tools are confined to it. */

@@ -53,6 +53,27 @@ export function taskCases(target: ConformanceTarget): void {
       expect(done.evidence).toEqual(DONE.evidence);
     });
 
+    test('renewing a lease extends it without a history entry', async ({ store, clock }) => {
+      await registerInstances(store, 1);
+      const task = await store.createTask({ title: 'long', createdBy: 'orchestrator' });
+      await store.claimTask(task.id, 'instance_1', { leaseMs: 1000 });
+      const before = await store.lastHistorySeq();
+      clock.advance(900);
+      const renewed = await store.renewLease(task.id, 'instance_1', { leaseMs: 1000 });
+      expect(Date.parse(renewed.leaseExpiresAt ?? '')).toBe(clock.now() + 1000);
+      clock.advance(900);
+      expect((await store.completeTask(task.id, 'instance_1', DONE)).state).toBe('done');
+      const history = await store.readHistory({ after: before });
+      expect(history.map((event) => event.action)).toEqual(['completed']);
+    });
+
+    test('a task keeps its brief: scope, expected output and done-when, empty by default', async ({ store }) => {
+      const briefed = await store.createTask({ title: 'review the parser', scope: ['src/parser/', 'src/lexer.ts'], expected: 'findings with path:line', doneWhen: 'every file read', createdBy: 'orchestrator' });
+      const plain = await store.createTask({ title: 'plain', createdBy: 'orchestrator' });
+      expect(await store.getTask(briefed.id)).toMatchObject({ scope: ['src/parser/', 'src/lexer.ts'], expected: 'findings with path:line', doneWhen: 'every file read' });
+      expect(await store.getTask(plain.id)).toMatchObject({ scope: [], expected: '', doneWhen: '' });
+    });
+
     test('an expired claim can be taken over directly without a sweep', async ({ store, clock }) => {
       await registerInstances(store, 2);
       const task = await store.createTask({ title: 'abandoned', createdBy: 'orchestrator' });

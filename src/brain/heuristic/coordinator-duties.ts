@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import type { Proposal, Task } from '../../protocol/index.js';
 import { THEMES } from '../../collective/themes.js';
 import { planAuditUnits } from '../../audit/index.js';
 import { isSourcePath } from '../../audit/source-language.js';
-import { IDS, leaseResult, memoryListResult, proposalsResult, taskKind, tasksResult } from './heuristic-state.js';
+import { IDS, fileListResult, leaseResult, memoryListResult, proposalsResult, taskKind, tasksResult } from './heuristic-state.js';
 import { act, tryUse, use } from './tool-calls.js';
 import type { TurnScope } from './turn-scope.js';
 import { tieBreak } from './voting.js';
@@ -42,7 +41,7 @@ async function rotate(scope: TurnScope): Promise<void> {
 
 /** Splits the workspace into audit tasks, one cross-module task, and the synthesis that waits on them. */
 async function planAudit(scope: TurnScope): Promise<void> {
-  const files = await use(scope.tools, 'list_files', { limit: 5000 }, z.array(z.string()));
+  const files = (await use(scope.tools, 'list_files', { limit: 5000 }, fileListResult)).files;
   const units = planAuditUnits(files.filter(isSourcePath), scope.options.filesPerTask);
   const ids: string[] = [];
   for (const [index, unit] of units.entries()) {

@@ -49,10 +49,14 @@ export function loadState(instanceId: string, metadata: Record<string, unknown>,
   };
 }
 
-export const tasksResult = z.array(taskSchema);
+/** A task as list_tasks shows it: the task, and whether it is blocked on unfinished dependencies. */
+export const boardTaskResult = taskSchema.extend({ blocked: z.boolean().optional(), waitingOn: z.array(z.string()).optional() });
+export const tasksResult = z.array(boardTaskResult);
 export const taskResult = taskSchema;
 export const taskOrNull = taskSchema.nullable();
-export const proposalsResult = z.array(proposalSchema);
+export const proposalsResult = z.array(proposalSchema.extend({ votedByMe: z.boolean().optional() }));
+/** What list_files answers: the files, and whether the list was cut at its limit. */
+export const fileListResult = z.looseObject({ files: z.array(z.string()), cut: z.boolean() });
 export const votesResult = z.array(voteSchema);
 export const memoryHitsResult = z.array(z.looseObject({ item: memoryItemSchema, relevance: z.number() }));
 export const memoryListResult = z.array(memoryItemSchema);

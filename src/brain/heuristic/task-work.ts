@@ -5,7 +5,7 @@ import { THEMES, themeOfCategory } from '../../collective/themes.js';
 import type { Task } from '../../protocol/index.js';
 import { type AuditFindingResult, auditResult, evidenceOfText, findingText } from './audit-result.js';
 import { composeReport } from './compose-report.js';
-import { memoryListResult, taskKind, taskOrNull, taskPaths, tasksResult } from './heuristic-state.js';
+import { fileListResult, memoryListResult, taskKind, taskOrNull, taskPaths, tasksResult } from './heuristic-state.js';
 import { act, tryUse, use } from './tool-calls.js';
 import type { TurnScope } from './turn-scope.js';
 
@@ -35,7 +35,7 @@ async function audit(scope: TurnScope, task: Task): Promise<{ result: string; ev
   let paths = taskPaths(task.detail);
   if (!cross && paths.length === 0) {
     const folder = /\b(?:focus on|audit)\s+(\S+)/i.exec(`${task.title} ${task.detail}`)?.[1];
-    paths = await use(scope.tools, 'list_files', folder === undefined ? { limit: 200 } : { folder, limit: 200 }, z.array(z.string()));
+    paths = (await use(scope.tools, 'list_files', folder === undefined ? { limit: 200 } : { folder, limit: 200 }, fileListResult)).files;
   }
   const report = await use(scope.tools, 'audit_files', cross ? { cross: true } : { paths }, auditResult);
   const evidence = await shareFindings(scope, report.findings, cross ? scope.options.findingsPerTask * 1.5 : scope.options.findingsPerTask, task.title.replace(/^Audit /, ''));

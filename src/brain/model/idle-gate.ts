@@ -17,6 +17,7 @@ export function contextFingerprint(context: TurnContext): string {
     context.memory.map((item) => item.id),
     context.recentMessages.at(-1)?.seq ?? 0,
     context.peers.map((peer) => [peer.id, peer.role, peer.currentTask]),
+    context.openProposals.map((proposal) => [proposal.id, proposal.round, proposal.votedByMe]),
   ]);
 }
 
@@ -36,7 +37,7 @@ export class IdleGate {
 
   /** The outcome of a turn that needs no model call, or undefined when the model must be asked. */
   skip(context: TurnContext): TurnOutcome | undefined {
-    if (this.lastFingerprint === undefined || context.inbox.length > 0) return undefined;
+    if (this.lastFingerprint === undefined || context.inbox.length > 0 || context.notices.length > 0) return undefined;
     if (this.clock() - this.lastCallAt >= this.maxIdleMs) return undefined;
     if (contextFingerprint(context) !== this.lastFingerprint) return undefined;
     return { summary: 'idle: nothing changed since the last turn', idle: true, skipped: true };

@@ -19,6 +19,10 @@ function context(overrides: Partial<TurnContext> = {}): TurnContext {
     recentMessages: [],
     peers: [],
     openTasks: [],
+    openProposals: [],
+    coverage: [],
+    coordinator: null,
+    notices: [],
     ...overrides,
   };
 }

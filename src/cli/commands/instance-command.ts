@@ -7,6 +7,7 @@ import { instanceIdSchema, parseJsonRecord, roleSchema } from '../../protocol/in
 import { DEFAULT_GOAL } from '../../orchestrator/run-config.js';
 import { governorSettingsSchema } from '../../governor/budget.js';
 import { resolveGovernor } from '../../governor/default-governor.js';
+import { WAKE_POLICIES, type WakePolicy } from '../../instance/wake-policy.js';
 import { CliError } from '../cli-error.js';
 import { defaultRunDirectory } from '../run-directory.js';
 
@@ -23,6 +24,7 @@ export interface InstanceFlags {
   idleCheckMs?: string;
   leaseMs?: string;
   governor?: string;
+  wake?: string;
 }
 
 function optionalInt(text: string | undefined, flag: string): number | undefined {
@@ -48,6 +50,8 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
   const governor = flags.governor === undefined
     ? resolveGovernor(undefined, usesModel(brain))
     : flags.governor.trim() === 'off' ? undefined : parseJsonRecord(governorSettingsSchema, flags.governor, '--governor');
+  if (flags.wake !== undefined && !(WAKE_POLICIES as readonly string[]).includes(flags.wake)) throw new CliError(`invalid --wake ${JSON.stringify(flags.wake)}: concerned or all`);
+  const wake = flags.wake as WakePolicy | undefined;
   return runTracedInstance(instanceLaunchSchema.parse({
     id: id.data,
     role: role.data,
@@ -61,5 +65,6 @@ export async function instanceCommand(flags: InstanceFlags): Promise<number> {
     ...(idleCheckMs === undefined ? {} : { idleCheckMs }),
     ...(leaseMs === undefined ? {} : { leaseMs }),
     ...(governor === undefined ? {} : { governor }),
+    ...(wake === undefined ? {} : { wake }),
   }));
 }

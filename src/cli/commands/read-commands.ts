@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { summariseCoverage } from '../coverage-summary.js';
 import type { Task } from '../../protocol/index.js';
 import { TASK_STATES } from '../../protocol/index.js';
 import { CliError } from '../cli-error.js';
@@ -44,6 +45,7 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
       })),
       duplicateClaims: tasks.reduce((sum, task) => sum + Math.max(0, task.attempts - 1), 0),
       usage: summarizeUsage(instances),
+      coverage: summariseCoverage(await store.listCoverage()),
       instances,
     };
     print(flags, status, () =>
@@ -53,6 +55,7 @@ export async function statusCommand(flags: ReadFlags): Promise<number> {
         `messages ${status.messages} · memory ${status.memory} · tasks ${TASK_STATES.map((state) => `${state} ${taskCounts[state] ?? 0}`).join(', ')} · open votes ${status.openProposals}`,
         `personality divergence ${status.personalityDivergence} · duplicate claims ${status.duplicateClaims}`,
         `spent: ${usageText(status.usage.total)}`,
+        `coverage: ${status.coverage.areas} file(s)/area(s), ${status.coverage.reads} read(s), ${status.coverage.instancesPerArea} instance(s) per area`,
         renderInstanceTable(instances),
       ].join('\n'),
     );

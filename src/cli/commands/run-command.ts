@@ -98,6 +98,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(config).filter(([key]) => key in DEFAULT_SETTINGS)),
     ...(governor === undefined ? {} : { governor }),
+    ...(config.wake === undefined ? {} : { wake: config.wake }),
   };
   const timeoutMs = parseSeconds(flags.timeout);
   const dashboardPort = parsePort(flags.dashboardPort, '--dashboard-port');

@@ -15,6 +15,7 @@ import * as proposals from './postgres-proposals.js';
 import { PostgresPublisher } from './postgres-publisher.js';
 import { stderrReporter } from '../shared/records.js';
 import * as registry from './postgres-registry.js';
+import * as coverage from './postgres-coverage.js';
 import * as leases from './postgres-role-leases.js';
 import * as tasks from './postgres-tasks.js';
 
@@ -86,7 +87,7 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
     publish: (message) => run(() => publisher.publish(message)),
     readMessages: (query) => run(async () => (await messages.scanMessages(context, query.audience, query.after, query.limit ?? 1000)).items),
     followMessages: (audience: Audience, query) => follow(query, (after, limit) => messages.scanMessages(context, audience, after, limit)),
-    ...sharedStoreMethods(context, run, { messages, registry, tasks, proposals, leases, memory, lastHistorySeq }),
+    ...sharedStoreMethods(context, run, { messages, registry, tasks, proposals, leases, memory, coverage, lastHistorySeq }),
     readHistory: (query) => run(async () => (await scanHistory(context, query)).items),
     followHistory: (query) => follow(query, (after, limit) => scanHistory(context, { after, limit })),
     close: () => {

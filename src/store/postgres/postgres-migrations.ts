@@ -145,4 +145,19 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'coverage: which files and areas each instance has read, searched or audited',
+    sql: `
+      CREATE TABLE coverage (
+        instance text NOT NULL,
+        area text NOT NULL,
+        via text NOT NULL,
+        count integer NOT NULL,
+        first_at text NOT NULL,
+        last_at text NOT NULL,
+        PRIMARY KEY (area, instance)
+      );
+    `,
+  },
 ];

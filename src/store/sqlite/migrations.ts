@@ -98,4 +98,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'coverage: which files and areas each instance has read, searched or audited',
+    sql: `
+      CREATE TABLE coverage (
+        instance TEXT NOT NULL,
+        area TEXT NOT NULL,
+        via TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_at TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        PRIMARY KEY (area, instance)
+      );
+    `,
+  },
 ];

@@ -49,13 +49,14 @@ function readTask(context: SqliteContext, taskId: string): Task | undefined {
   return row === undefined ? undefined : decodeRow(context, taskSchema, 'tasks', row.id, row.record);
 }
 
-function writeTask(context: SqliteContext, task: Task, action: string): Task {
+/** Writes a task; `action` null (a lease renewal) changes the row without a history entry, so renewals every second stay out of the history. */
+function writeTask(context: SqliteContext, task: Task, action: string | null): Task {
   sql(
     context,
     `UPDATE tasks SET v = ?, state = ?, owner = ?, lease_ms = ?, required_role = ?, capability = ?, record = ?
      WHERE id = ?`,
   ).run(...taskRowValues(task));
-  appendHistory(context, 'task', action, task.id, task);
+  if (action !== null) appendHistory(context, 'task', action, task.id, task);
   return task;
 }
 
@@ -150,7 +151,7 @@ export function renewLease(context: SqliteContext, taskId: string, instanceId: s
   return writeTransaction(context, () => {
     const task = mustRead(context, validateInput(idSchema, taskId, 'task id'));
     requireOwner(task, instanceId, 'renew', context.clock());
-    return writeTask(context, renewedTask(task, leaseMs, context.clock()), 'renewed');
+    return writeTask(context, renewedTask(task, leaseMs, context.clock()), null);
   });
 }
 
