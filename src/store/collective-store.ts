@@ -1,3 +1,4 @@
+import type { StoredDocument } from './shared/document-rules.js';
 import type {
   Heartbeat,
   HistoryEvent,
@@ -111,6 +112,8 @@ export interface Tally {
   votesCast: number;
 }
 
+export type { StoredDocument } from './shared/document-rules.js';
+
 /** A named consumer's position in the message sequence (see `getCursor` / `saveCursor`). */
 export interface CursorPosition {
   consumer: string;
@@ -201,6 +204,17 @@ export interface CollectiveStore {
   searchMemory(query: string, options?: MemorySearchOptions): Promise<MemoryHit[]>;
   listMemory(options: MemoryListOptions): Promise<MemoryItem[]>;
   countMemory(): Promise<number>;
+
+  /**
+   * Writes a document whole under `namespace` and `key` (both 1–200 characters), replacing any earlier value:
+   * working state one process keeps for itself (an instance's notebook) and others may read. `value` must be
+   * JSON of at most 1,000,000 characters, else `invalid_input`. Durable on return; not part of the history.
+   */
+  putDocument(namespace: string, key: string, value: unknown): Promise<StoredDocument>;
+  /** The document under `namespace` and `key`, or null when none was written. */
+  getDocument(namespace: string, key: string): Promise<StoredDocument | null>;
+  /** Every document of `namespace`, ordered by key. Malformed rows are reported and skipped. */
+  listDocuments(namespace: string): Promise<StoredDocument[]>;
 
   /** The ordered history of every change, `seq > after`. */
   readHistory(query: HistoryQuery): Promise<HistoryEvent[]>;

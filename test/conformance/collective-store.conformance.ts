@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { documentCases } from './conformance-documents.js';
 import { inputCases } from './conformance-input.js';
 import { leaseCases } from './conformance-leases.js';
 import { messageCases } from './conformance-messages.js';
@@ -21,5 +22,6 @@ export function runConformanceSuite(target: ConformanceTarget): void {
     recordCases(target);
     leaseCases(target);
     inputCases(target);
+    documentCases(target);
   });
 }

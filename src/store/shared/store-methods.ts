@@ -28,6 +28,7 @@ export interface BackendOperations<C> {
     acquireRoleLease: Operation<C, 'acquireRoleLease', [string, string, number]>;
   };
   memory: Group<C, 'remember' | 'getMemory' | 'searchMemory' | 'listMemory' | 'countMemory'>;
+  documents: Group<C, 'putDocument' | 'getDocument' | 'listDocuments'>;
   lastHistorySeq: Operation<C, 'lastHistorySeq'>;
 }
 
@@ -36,7 +37,7 @@ type SharedMethod = Exclude<keyof CollectiveStore, 'backend' | 'location' | 'pub
 export function sharedStoreMethods<C>(
   context: C,
   run: <T>(work: () => T | Promise<T>) => Promise<T>,
-  { messages, registry, tasks, proposals, leases, memory, lastHistorySeq }: BackendOperations<C>,
+  { messages, registry, tasks, proposals, leases, memory, documents, lastHistorySeq }: BackendOperations<C>,
 ): Pick<CollectiveStore, SharedMethod> {
   return {
     lastMessageSeq: () => run(() => messages.lastMessageSeq(context)),
@@ -73,6 +74,9 @@ export function sharedStoreMethods<C>(
     searchMemory: (query, search) => run(() => memory.searchMemory(context, query, search)),
     listMemory: (list) => run(() => memory.listMemory(context, list)),
     countMemory: () => run(() => memory.countMemory(context)),
+    putDocument: (namespace, key, value) => run(() => documents.putDocument(context, namespace, key, value)),
+    getDocument: (namespace, key) => run(() => documents.getDocument(context, namespace, key)),
+    listDocuments: (namespace) => run(() => documents.listDocuments(context, namespace)),
     lastHistorySeq: () => run(() => lastHistorySeq(context)),
   };
 }
