@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { InstanceRecord, MemoryItem, Message, Role, Task } from '../protocol/index.js';
+import type { Notebook } from './notebook.js';
 
 /** A JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -22,6 +23,8 @@ export interface TurnContext {
   peers: InstanceRecord[];
   /** Open tasks on the board that this instance could claim. */
   openTasks: Task[];
+  /** This instance's notebook as last saved (see notebook.ts), or null when it has none yet; absent when not kept. */
+  notebook?: unknown;
 }
 
 /** What a tool returns to the brain: ok with data, or an error the brain can read and react to. */
@@ -68,6 +71,8 @@ export interface TurnOutcome {
    * not counted as a turn by the governor.
    */
   skipped?: boolean;
+  /** The instance's notebook after this turn: saved in the store at the turn's checkpoint, offered to the next turn. */
+  notebook?: Notebook;
 }
 
 /**

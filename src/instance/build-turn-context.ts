@@ -1,4 +1,5 @@
 import type { TurnContext } from '../brain/brain.js';
+import { NOTEBOOK_NAMESPACE } from '../brain/notebook.js';
 import type { MemoryItem, Message, Role, Task } from '../protocol/index.js';
 import { packContext, retrieveMemory } from '../memory/index.js';
 import type { CollectiveStore } from '../store/index.js';
@@ -56,5 +57,6 @@ export async function buildTurnContext(input: TurnContextInput): Promise<TurnCon
     recentMessages: recent.slice(-CONTEXT_LIMITS.recentMessages),
     peers: (await store.listInstances()).filter((record) => record.id !== self),
     openTasks: open.filter((task) => task.requiredRole === null || task.requiredRole === input.role).slice(0, CONTEXT_LIMITS.openTasks),
+    notebook: (await store.getDocument(NOTEBOOK_NAMESPACE, self))?.value ?? null,
   };
 }

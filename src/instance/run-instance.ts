@@ -1,3 +1,4 @@
+import { NOTEBOOK_NAMESPACE } from '../brain/notebook.js';
 import type { Brain } from '../brain/brain.js';
 import type { Message, Role } from '../protocol/index.js';
 import type { CollectiveStore } from '../store/index.js';
@@ -162,6 +163,8 @@ class InstanceSession {
     if (hasMetadata) this.metadata = { ...this.metadata, ...turnMetadata };
     if (unhandled) this.carried = [...batch];
     else if (batch.length > 0) board.cursor = highestSeq(batch, board.cursor);
+    // Saved before the checkpoint: a crash between the two replays the turn, which replaces its own entry.
+    if (outcome.notebook !== undefined) await this.options.store.putDocument(NOTEBOOK_NAMESPACE, this.options.id, outcome.notebook);
     await board.publish(this.idle ? 'idle' : 'waiting', outcome.summary, {
       ...(unhandled || batch.length === 0 ? {} : { inboxSeq: board.cursor }),
       ...(hasMetadata ? { metadata: turnMetadata } : {}),

@@ -69,13 +69,14 @@ export function resolveLlmBrainConfig(kind: LlmBrainKind, options: Record<string
   }
   const parsed = llmBrainOptionsSchema.safeParse(options);
   if (!parsed.success) throw misconfigured(`invalid ${kind} brain options: ${describeIssues(parsed.error).join('; ')}`);
-  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries, maxIdleMs } = parsed.data;
+  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries, maxIdleMs, notebookTokens } = parsed.data;
   const limits = {
     temperature,
     maxSteps: maxSteps ?? DEFAULT_MAX_STEPS,
     maxOutputTokens: maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     maxRetries,
     maxIdleMs,
+    notebookTokens,
   };
   const given = baseUrl === undefined ? undefined : cleanUrl(baseUrl, '--base-url');
   switch (kind) {

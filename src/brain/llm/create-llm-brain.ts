@@ -9,6 +9,7 @@ import { type BrainEnvironment, DEFAULT_MAX_STEPS, type LlmBrainKind } from './l
 import { describeModelCallError } from './model-call-error.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { buildTurnPrompt } from './turn-prompt.js';
+import { createContinuity } from './turn-memory.js';
 
 /** What an LLM brain needs: a model and how to call it. */
 export interface LlmBrainSetup {
@@ -26,6 +27,8 @@ export interface LlmBrainSetup {
   metadata?: Record<string, string>;
   /** Longest an idle instance goes without a model call when nothing changed (default 10 minutes). */
   maxIdleMs?: number;
+  /** Budget of the instance's notebook (its earlier turns in the prompt), in estimated tokens; 0 keeps none. Default 12,000. */
+  notebookTokens?: number;
 }
 
 /** First pause after a failed model call; doubles per failure in a row up to MAX_BACKOFF_MS. */
@@ -48,6 +51,7 @@ export function backoffMs(failures: number): number {
 export function createLlmBrain(setup: LlmBrainSetup): Brain {
   const maxSteps = setup.maxSteps ?? DEFAULT_MAX_STEPS;
   const gate = new IdleGate(setup.maxIdleMs);
+  const continuity = createContinuity(setup.notebookTokens === undefined ? {} : { notebookTokens: setup.notebookTokens });
   let failures = 0;
   let announced = false;
   return {
@@ -57,11 +61,12 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
       if (signal.aborted) return { summary: 'stopping: the turn was not started', idle: true, unhandled: true };
       const skipped = gate.skip(context);
       if (skipped !== undefined) return skipped;
+      const memory = continuity.begin(context);
       try {
         const result = await generateText({
           model: setup.model,
-          system: buildSystemPrompt(context),
-          prompt: buildTurnPrompt(context),
+          system: buildSystemPrompt(context, memory.persona),
+          messages: [...memory.prior, { role: 'user', content: buildTurnPrompt(context) }],
           tools: toAiTools(toolBox),
           stopWhen: stepCountIs(maxSteps),
           abortSignal: signal,
@@ -77,7 +82,10 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
           idle: toolCalls === 0 && inbox.length === 0,
           usage: { inputTokens: result.totalUsage.inputTokens ?? 0, outputTokens: result.totalUsage.outputTokens ?? 0 },
         };
-        if (!announced && setup.metadata !== undefined) outcome.metadata = setup.metadata;
+        const kept = memory.finish(result.steps);
+        if (kept.notebook !== undefined) outcome.notebook = kept.notebook;
+        const metadata = { ...(announced ? {} : setup.metadata), ...kept.metadata };
+        if (Object.keys(metadata).length > 0) outcome.metadata = metadata;
         announced = true;
         gate.record(context, outcome);
         return outcome;
@@ -110,6 +118,7 @@ export function createProviderBrain(kind: LlmBrainKind, setup: BrainSetup, env: 
     ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
     ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
     ...(config.maxIdleMs === undefined ? {} : { maxIdleMs: config.maxIdleMs }),
+    ...(config.notebookTokens === undefined ? {} : { notebookTokens: config.notebookTokens }),
     ...(config.apiKey === undefined ? {} : { secret: config.apiKey }),
     metadata: { provider: kind, model: config.model },
   });

@@ -38,6 +38,8 @@ export const llmBrainOptionsSchema = z.object({
   maxRetries: z.number().int().min(0).max(10).optional(),
   /** Longest an idle instance goes without a model call while nothing changes (ms); 0 asks the model at every idle check. */
   maxIdleMs: z.number().int().min(0).max(86_400_000).optional(),
+  /** Budget of the instance's notebook (its own earlier turns in the prompt), in estimated tokens; 0 keeps none. */
+  notebookTokens: z.number().int().min(0).max(1_000_000).optional(),
 });
 /** Parsed LLM brain options. */
 export type LlmBrainOptions = z.infer<typeof llmBrainOptionsSchema>;
@@ -54,6 +56,7 @@ export interface LlmBrainConfig {
   maxOutputTokens: number;
   maxRetries: number | undefined;
   maxIdleMs: number | undefined;
+  notebookTokens: number | undefined;
 }
 
 /** The environment variables the LLM brains read (a subset of `process.env`). */
