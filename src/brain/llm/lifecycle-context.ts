@@ -66,7 +66,7 @@ export function parseItems<S extends z.ZodType>(schema: S, value: unknown): Arra
 export function parseCoverage(value: unknown): CoverageEntry[] {
   if (Array.isArray(value)) return parseItems(coverageEntrySchema, value);
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([path, by]) => {
+  return Object.entries(value as Record<string, unknown>).flatMap(([path, by]) => {
     const parsed = coverageEntrySchema.safeParse({ path, by });
     return parsed.success ? [parsed.data] : [];
   });
