@@ -13,7 +13,8 @@ const MAX_REMEMBERED_PROPOSALS = 50;
 export interface StepRecord {
   text: string;
   toolCalls: ReadonlyArray<{ toolCallId: string; toolName: string; input: unknown }>;
-  toolResults: ReadonlyArray<{ toolCallId: string; output: unknown }>;
+  /** `output`: a ToolResult (the tool box's answer), or text as another tool runner reported it, with `isError`. */
+  toolResults: ReadonlyArray<{ toolCallId: string; output: unknown; isError?: boolean }>;
 }
 
 function isToolResult(value: unknown): value is ToolResult {
@@ -25,9 +26,16 @@ function stepEntries(step: StepRecord, iteration: number, index: number): Notebo
   const entries: NotebookEntry[] = [];
   if (step.text.trim() !== '') entries.push({ kind: 'text', text: clip(step.text, 4000) });
   step.toolCalls.forEach((call, position) => {
-    const output = step.toolResults.find((result) => result.toolCallId === call.toolCallId)?.output;
-    const result: ToolResult = isToolResult(output) ? output : { ok: false, error: 'the call returned no result' };
-    entries.push({ kind: 'call', id: `t${iteration}s${index}c${position}`, tool: call.toolName, input: call.input ?? {}, ok: result.ok, result: renderToolResult(result, NOTEBOOK_RESULT_CHARS) });
+    const answer = step.toolResults.find((result) => result.toolCallId === call.toolCallId);
+    const id = `t${iteration}s${index}c${position}`;
+    const input = call.input ?? {};
+    if (typeof answer?.output === 'string') {
+      const text = answer.output.length <= NOTEBOOK_RESULT_CHARS ? answer.output : `${answer.output.slice(0, NOTEBOOK_RESULT_CHARS)}… [cut: ${answer.output.length} characters in all]`;
+      entries.push({ kind: 'call', id, tool: call.toolName, input, ok: answer.isError !== true, result: text });
+      return;
+    }
+    const result: ToolResult = isToolResult(answer?.output) ? answer.output : { ok: false, error: 'the call returned no result' };
+    entries.push({ kind: 'call', id, tool: call.toolName, input, ok: result.ok, result: renderToolResult(result, NOTEBOOK_RESULT_CHARS) });
   });
   return entries;
 }
