@@ -64,11 +64,14 @@ function votedIn(entries: readonly NotebookEntry[]): string[] {
 
 /**
  * The notebook with one more turn: its steps as entries, after the turns before it. A turn replayed after a
- * crash (same iteration) replaces the one saved before, so nothing is counted twice.
+ * crash (same iteration) replaces the one saved before, so nothing is counted twice. A turn with no message
+ * and no call (an idle check) is not recorded.
  */
 export function recordTurn(notebook: Notebook, context: Pick<TurnContext, 'inbox' | 'currentTask' | 'instance'>, steps: readonly StepRecord[], at: string): Notebook {
   const iteration = context.instance.iteration;
   const turn: NotebookTurn = { iteration, at, cue: turnCue(context), steps: steps.map((step, index) => stepEntries(step, iteration, index)).filter((entries) => entries.length > 0) };
+  // A quiet look around that called nothing adds nothing worth its place in every later prompt.
+  if (context.inbox.length === 0 && !turn.steps.flat().some((entry) => entry.kind === 'call')) return notebook;
   return {
     ...notebook,
     turns: [...notebook.turns.filter((earlier) => earlier.iteration < iteration), turn],

@@ -84,6 +84,13 @@ describe('the notebook of an LLM instance', () => {
     expect(summarizeTurn(turn)).toBe('Turn 4 (no new messages): you completed: complete_task(taskId: "task_1") → failed: not_owner: task_1 is held by instance_2');
   });
 
+  it('an idle check that called nothing is not recorded; a message answered in words alone is', () => {
+    const quiet = recordTurn(emptyNotebook(), context(0), [{ text: 'nothing to do', toolCalls: [], toolResults: [] }], 'a');
+    expect(quiet.turns).toEqual([]);
+    const heard = recordTurn(emptyNotebook(), context(1, [human('hello?')]), [{ text: 'nothing to add', toolCalls: [], toolResults: [] }], 'b');
+    expect(heard.turns.map((turn) => turn.steps)).toEqual([[[{ kind: 'text', text: 'nothing to add' }]]]);
+  });
+
   it('reads anything unreadable as an empty notebook', () => {
     expect(readNotebook(null)).toEqual(emptyNotebook());
     expect(readNotebook({ version: 99 })).toEqual(emptyNotebook());
