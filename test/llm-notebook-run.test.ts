@@ -63,7 +63,7 @@ async function send(runDirectory: string, text: string): Promise<string> {
 }
 
 describe('an LLM instance keeps its notebook across turns, in the store', () => {
-  it('a later turn holds its own earlier calls and results; so does the turn after a kill -9; the persona is in the system prompt and status --json', async () => {
+  it('a later turn holds its own earlier calls and results; so do the turns after a kill -9 and after run --resume; the persona is in the system prompt and status --json', async () => {
     const mock = await startMockLlmServer({ respond });
     cleanups.push(() => mock.close());
     const { workspace: root, runDirectory } = workspace();
@@ -104,5 +104,15 @@ describe('an LLM instance keeps its notebook across turns, in the store', () => 
     const [instance] = statusSchema.parse(JSON.parse(status.stdout)).instances;
     expect(instance?.metadata.persona).toMatch(/^[a-z ,]+$/);
     expect(Object.keys(instance?.metadata.personality ?? {}).sort()).toEqual(['caution', 'novelty', 'simplicity', 'thoroughness']);
-  }, 120_000);
+
+    // The orchestrator killed (its instance exits on its own), then run --resume: the notebook is still there.
+    const last = await withStore(runDirectory, async (store) => (await store.getInstance('instance_1'))?.pid ?? 0);
+    run.kill('SIGKILL');
+    await run.exited;
+    await waitFor('the instance to exit after the orchestrator died', () => !alive(last), 10_000);
+    const resumed = new RunningCollective(root, runDirectory, ['--resume']);
+    cleanups.push(() => killCollective(resumed, runDirectory));
+    const fourth = await send(runDirectory, 'and after run --resume?');
+    expectFirstTurnReplayed(await waitFor('the turn after run --resume', () => requestFor(mock, fourth), 30_000));
+  }, 150_000);
 });
