@@ -1,4 +1,5 @@
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { summarizeTurn } from '../llm/compact-notebook.js';
 import type { StepRecord } from '../llm/conversation-notebook.js';
 import type { Notebook } from '../notebook.js';
 import { COLLECTIVE_SERVER } from './collective-mcp-server.js';
@@ -55,4 +56,27 @@ export function sessionLost(text: string): boolean {
 export function forgetSession(notebook: Notebook): Notebook {
   const { sessionId: _dropped, ...rest } = notebook;
   return rest;
+}
+
+/** Context of one model call, in tokens, past which the next turn starts a new session when `sessionTokens` is not set. */
+export const DEFAULT_SESSION_TOKENS = 80_000;
+
+/**
+ * The notebook after a query: the session is kept for the next turn while one model call of it stays within
+ * `sessionTokens` of input (a session grows with every turn it holds); past that, or with 0, the next turn
+ * starts a new session and is given the notebook's summary instead.
+ */
+export function keepSession(notebook: Notebook, sessionId: string, inputTokens: number, modelCalls: number, sessionTokens: number): Notebook {
+  const perCall = inputTokens / Math.max(1, modelCalls);
+  return perCall > sessionTokens ? forgetSession(notebook) : { ...notebook, sessionId };
+}
+
+/**
+ * The turn prompt of a new session whose instance has a notebook: its earlier turns in one line each (what it
+ * called, key results, what it said), then the prompt. A resumed session already holds them: prompt unchanged.
+ */
+export function promptWithNotebook(notebook: Notebook, prompt: string, resumed: boolean): string {
+  if (resumed || (notebook.summary.length === 0 && notebook.turns.length === 0)) return prompt;
+  const lines = [...notebook.summary, ...notebook.turns.map(summarizeTurn)];
+  return [`Your notebook: your own earlier turns, oldest first (${lines.length}). These are your actions, not anyone else's.`, ...lines.map((line) => `- ${line}`), '', prompt].join('\n');
 }

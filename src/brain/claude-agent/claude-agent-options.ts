@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Role, describeIssues } from '../../protocol/index.js';
+import { DEFAULT_SESSION_TOKENS } from './agent-session.js';
 import { BrainError } from '../brain-error.js';
 import { type BrainEnvironment, DEFAULT_ANTHROPIC_MODEL } from '../llm/llm-options.js';
 
@@ -35,6 +36,8 @@ export const claudeAgentOptionsSchema = z.object({
   commands: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
   commandTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
   commandOutputChars: z.number().int().min(1000).max(200_000).optional(),
+  /** Input tokens of one model call past which the next turn starts a new session (with the notebook); 0: a new session every turn. */
+  sessionTokens: z.number().int().min(0).max(10_000_000).optional(),
 });
 
 /** Everything one claude-agent instance needs. `secret` comes from the environment and must never be logged. */
@@ -51,6 +54,7 @@ export interface ClaudeAgentConfig {
   commands: string[];
   commandTimeoutMs: number;
   commandOutputChars: number;
+  sessionTokens: number;
 }
 
 function misconfigured(message: string): BrainError {
@@ -101,5 +105,6 @@ export function resolveClaudeAgentConfig(options: Record<string, unknown>, env: 
     commands: data.commands ?? [],
     commandTimeoutMs: data.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     commandOutputChars: data.commandOutputChars ?? DEFAULT_COMMAND_OUTPUT_CHARS,
+    sessionTokens: data.sessionTokens ?? DEFAULT_SESSION_TOKENS,
   };
 }

@@ -13,7 +13,7 @@ import { type AgentToolPolicy, builtInTools, toolRefusal } from './agent-tool-po
 import { type ClaudeAgentConfig, resolveClaudeAgentConfig } from './claude-agent-options.js';
 import { COLLECTIVE_SERVER, agentToolName, collectiveMcpServer } from './collective-mcp-server.js';
 import { loadAgentSdk } from './load-agent-sdk.js';
-import { agentStepCollector, forgetSession, sessionLost } from './agent-session.js';
+import { agentStepCollector, forgetSession, keepSession, promptWithNotebook, sessionLost } from './agent-session.js';
 import { createContinuity } from '../llm/turn-memory.js';
 import { readNotebook } from '../notebook.js';
 
@@ -171,7 +171,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       let result: SDKResultMessage | undefined;
       let calls = 0;
       try {
-        for await (const message of sdk.query({ prompt: buildTurnPrompt(context), options })) {
+        for await (const message of sdk.query({ prompt: promptWithNotebook(stored, buildTurnPrompt(context), resume !== undefined), options })) {
           calls += toolUses(message);
           steps.add(message);
           if (message.type === 'result') result = message;
@@ -205,7 +205,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
         usage,
       };
       const kept = memory.finish(steps.steps);
-      outcome.notebook = { ...(kept.notebook ?? stored), sessionId: result.session_id };
+      outcome.notebook = keepSession(kept.notebook ?? stored, result.session_id, usage.inputTokens, result.num_turns, config.sessionTokens);
       const metadata = { ...(announced ? {} : { provider: 'claude-agent', model: config.model }), ...kept.metadata };
       if (Object.keys(metadata).length > 0) outcome.metadata = metadata;
       announced = true;
