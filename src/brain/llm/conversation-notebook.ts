@@ -21,6 +21,17 @@ function isToolResult(value: unknown): value is ToolResult {
   return typeof value === 'object' && value !== null && 'ok' in value && typeof value.ok === 'boolean';
 }
 
+/** Longest string field of a call's input a notebook keeps (a report's whole text need not ride along). */
+const NOTEBOOK_INPUT_CHARS = 4000;
+
+/** A call's input with long string fields cut, so one large write cannot crowd out everything else. */
+function boundedInput(input: unknown): unknown {
+  if (typeof input === 'string') return input.length <= NOTEBOOK_INPUT_CHARS ? input : `${input.slice(0, NOTEBOOK_INPUT_CHARS)}… [cut: ${input.length} characters in all]`;
+  if (Array.isArray(input)) return input.map(boundedInput);
+  if (typeof input !== 'object' || input === null) return input ?? {};
+  return Object.fromEntries(Object.entries(input).map(([key, value]) => [key, boundedInput(value)]));
+}
+
 /** One step's entries: its text, then each call with its result (a call that returned nothing says so). */
 function stepEntries(step: StepRecord, iteration: number, index: number): NotebookEntry[] {
   const entries: NotebookEntry[] = [];
@@ -28,7 +39,7 @@ function stepEntries(step: StepRecord, iteration: number, index: number): Notebo
   step.toolCalls.forEach((call, position) => {
     const answer = step.toolResults.find((result) => result.toolCallId === call.toolCallId);
     const id = `t${iteration}s${index}c${position}`;
-    const input = call.input ?? {};
+    const input = boundedInput(call.input ?? {});
     if (typeof answer?.output === 'string') {
       const text = answer.output.length <= NOTEBOOK_RESULT_CHARS ? answer.output : `${answer.output.slice(0, NOTEBOOK_RESULT_CHARS)}… [cut: ${answer.output.length} characters in all]`;
       entries.push({ kind: 'call', id, tool: call.toolName, input, ok: answer.isError !== true, result: text });

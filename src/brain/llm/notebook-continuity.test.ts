@@ -91,6 +91,13 @@ describe('the notebook of an LLM instance', () => {
     expect(heard.turns.map((turn) => turn.steps)).toEqual([[[{ kind: 'text', text: 'nothing to add' }]]]);
   });
 
+  it('keeps a long input field cut (a whole report need not ride along in every prompt)', () => {
+    const report: StepRecord = { text: '', toolCalls: [{ toolCallId: 'w', toolName: 'write_report', input: { content: 'r'.repeat(50_000) } }], toolResults: [{ toolCallId: 'w', output: { ok: true, data: null } }] };
+    const entry = recordTurn(emptyNotebook(), context(0), [report], 'a').turns[0]?.steps[0]?.[0];
+    const content = entry?.kind === 'call' ? (entry.input as { content: string }).content : '';
+    expect(content).toMatch(/^r{4000}… \[cut: 50000 characters in all\]$/);
+  });
+
   it('reads anything unreadable as an empty notebook', () => {
     expect(readNotebook(null)).toEqual(emptyNotebook());
     expect(readNotebook({ version: 99 })).toEqual(emptyNotebook());
