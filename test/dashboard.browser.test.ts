@@ -246,6 +246,26 @@ describe.skipIf(chromiumPath === null)('the dashboard facing odd data', () => {
     await page.close();
   });
 
+  it('shows an instance\'s persona and notebook (its calls, their results, its summary) in its detail', async () => {
+    await store.heartbeat('instance_1', { metadata: { persona: 'thorough, cautious' } });
+    await store.putDocument('notebook', 'instance_1', {
+      version: 1, summary: ['Turn 1 (no new messages): list_files(folder: "src") → ok'], compactedTurns: 1, voted: [], learned: [],
+      turns: [{ iteration: 1, at: new Date().toISOString(), cue: '1 new message(s): msg_1 from human (question): what is in a.ts?', steps: [[
+        { kind: 'call', id: 't1s0c0', tool: 'read_files', input: { paths: ['src/a.ts'] }, ok: true, result: '{"ok":true,"data":"// TODO: validate input"}' },
+      ]] }],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(server.url);
+    await page.waitForSelector('[data-instance-id="instance_1"]');
+    await page.click('[data-instance-id="instance_1"] .instance-row');
+    const notebook = page.locator('[data-testid="instance-notebook"]');
+    await notebook.locator('[data-tool="read_files"]').waitFor();
+    expect(await notebook.textContent()).toContain('TODO: validate input');
+    expect(await notebook.textContent()).toContain('list_files(folder: "src") → ok');
+    expect(await page.locator('[data-testid="instance-persona"]').textContent()).toBe('thorough, cautious');
+    await page.close();
+  });
+
   it('survives live batches of the wrong shape and keeps showing the run', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     const errors: string[] = [];

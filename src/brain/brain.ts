@@ -1,4 +1,5 @@
 import type { BoardTask, InstanceRecord, MemoryItem, Message, Role, Task } from '../protocol/index.js';
+import type { Notebook } from './notebook.js';
 
 /** A JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -32,6 +33,8 @@ export interface TurnContext {
   coordinator: { holder: string; expiresAt: string } | null;
   /** Things the runtime must tell the model, once (e.g. a lease it lost while the model was thinking). */
   notices: string[];
+  /** This instance's notebook as last saved (see notebook.ts), or null when it has none yet; absent when not kept. */
+  notebook?: unknown;
 }
 
 /** An open proposal as a turn sees it: no vote's choice or reason, only whether this instance voted. */
@@ -87,6 +90,8 @@ export interface TurnOutcome {
    * tools). The instance also counts any successful call of a tool that writes.
    */
   progress?: boolean;
+  /** The instance's notebook after this turn: saved in the store at the turn's checkpoint, offered to the next turn. */
+  notebook?: Notebook;
 }
 
 /**

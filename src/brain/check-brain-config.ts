@@ -80,7 +80,7 @@ export function resolveLlmBrainConfig(kind: LlmBrainKind, options: Record<string
   }
   const parsed = llmBrainOptionsSchema.safeParse(options);
   if (!parsed.success) throw misconfigured(`invalid ${kind} brain options: ${describeIssues(parsed.error).join('; ')}`);
-  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries, maxIdleMs, maxPromptTokens, thinkingTokens, reasoningEffort, promptCaching } = parsed.data;
+  const { model, baseUrl, temperature, maxSteps, maxOutputTokens, maxRetries, maxIdleMs, maxPromptTokens, thinkingTokens, reasoningEffort, promptCaching, notebookTokens } = parsed.data;
   const limits = {
     temperature,
     maxSteps: maxSteps ?? DEFAULT_MAX_STEPS,
@@ -91,6 +91,7 @@ export function resolveLlmBrainConfig(kind: LlmBrainKind, options: Record<string
     thinkingTokens: thinkingTokens === 0 ? undefined : thinkingTokens,
     reasoningEffort,
     promptCaching: promptCaching ?? true,
+    notebookTokens,
   };
   const given = baseUrl === undefined ? undefined : cleanUrl(baseUrl, '--base-url');
   switch (kind) {

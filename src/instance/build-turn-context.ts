@@ -1,4 +1,5 @@
 import type { TurnContext } from '../brain/brain.js';
+import { NOTEBOOK_NAMESPACE } from '../brain/notebook.js';
 import type { MemoryItem, Message, Role, Task } from '../protocol/index.js';
 import { packContext, retrieveMemory } from '../memory/index.js';
 import { COORDINATOR_LEASE } from '../collective/roles.js';
@@ -73,5 +74,6 @@ export async function buildTurnContext(input: TurnContextInput): Promise<TurnCon
     coverage: await coverageFor(store, self),
     coordinator: await coordinatorOf(store),
     notices: input.notices ?? [],
+    notebook: (await store.getDocument(NOTEBOOK_NAMESPACE, self))?.value ?? null,
   };
 }

@@ -1,6 +1,7 @@
+import { NOTEBOOK_NAMESPACE, type Notebook } from '../brain/notebook.js';
 import type { Brain } from '../brain/brain.js';
 import type { Message, Role } from '../protocol/index.js';
-import type { CollectiveStore } from '../store/index.js';
+import { type CollectiveStore, StoreError } from '../store/index.js';
 import type { ToolDefinition } from '../tools/tool-definition.js';
 import type { GovernorSettings } from '../governor/budget.js';
 import { Governor, type TurnEffect } from '../governor/governor.js';
@@ -179,6 +180,8 @@ class InstanceSession {
     if (hasMetadata) this.metadata = { ...this.metadata, ...turnMetadata };
     if (unhandled) this.carried = [...batch];
     else if (batch.length > 0) board.cursor = highestSeq(batch, board.cursor);
+    // Saved before the checkpoint: a crash between the two replays the turn, which replaces its own entry.
+    if (outcome.notebook !== undefined) await this.saveNotebook(outcome.notebook);
     await board.publish(this.idle ? 'idle' : 'waiting', outcome.summary, {
       ...(unhandled || batch.length === 0 ? {} : { inboxSeq: board.cursor }),
       ...(hasMetadata ? { metadata: turnMetadata } : {}),
@@ -188,6 +191,16 @@ class InstanceSession {
       { event: 'turn', iteration: board.iteration, inbox: batch.map((message) => message.seq), tools: calls.length, ms: board.lastTurn.ms, idle: this.idle, ...(unhandled ? { unhandled } : {}) },
       outcome.summary,
     );
+  }
+
+  /** Saves the brain's notebook; one the store refuses (too large) is logged and the last saved one kept. */
+  private async saveNotebook(notebook: Notebook): Promise<void> {
+    try {
+      await this.options.store.putDocument(NOTEBOOK_NAMESPACE, this.options.id, notebook);
+    } catch (error) {
+      if (!StoreError.hasCode(error, 'invalid_input')) throw error;
+      this.options.logger.warn({ event: 'notebook_refused', error: error.message }, `notebook not saved: ${error.message}`);
+    }
   }
 
   /** Between turns: a governor pause, a back-off after an unhandled turn, or the brain's own pace. */

@@ -121,6 +121,15 @@ export interface CoverageEntry {
   firstAt: string;
   lastAt: string;
 }
+/** A document as the store keeps it: working state per namespace and key (e.g. an instance's notebook). */
+export interface StoredDocument {
+  namespace: string;
+  key: string;
+  value: unknown;
+  updatedAt: string;
+  /** 1 on the first write, +1 on each write after. */
+  revision: number;
+}
 
 /** A named consumer's position in the message sequence (see `getCursor` / `saveCursor`). */
 export interface CursorPosition {
@@ -220,6 +229,17 @@ export interface CollectiveStore {
   searchMemory(query: string, options?: MemorySearchOptions): Promise<MemoryHit[]>;
   listMemory(options: MemoryListOptions): Promise<MemoryItem[]>;
   countMemory(): Promise<number>;
+
+  /**
+   * Writes a document whole under `namespace` and `key` (both 1–200 characters), replacing any earlier value:
+   * working state one process keeps for itself (an instance's notebook) and others may read. `value` must be
+   * JSON of at most 1,000,000 characters, else `invalid_input`. Durable on return; not part of the history.
+   */
+  putDocument(namespace: string, key: string, value: unknown): Promise<StoredDocument>;
+  /** The document under `namespace` and `key`, or null when none was written. */
+  getDocument(namespace: string, key: string): Promise<StoredDocument | null>;
+  /** Every document of `namespace`, ordered by key. Malformed rows are reported and skipped. */
+  listDocuments(namespace: string): Promise<StoredDocument[]>;
 
   /** The ordered history of every change, `seq > after`. */
   readHistory(query: HistoryQuery): Promise<HistoryEvent[]>;

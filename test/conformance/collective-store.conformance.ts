@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { coverageCases } from './conformance-coverage.js';
+import { documentCases } from './conformance-documents.js';
 import { inputCases } from './conformance-input.js';
 import { leaseCases } from './conformance-leases.js';
 import { messageCases } from './conformance-messages.js';
@@ -23,5 +24,6 @@ export function runConformanceSuite(target: ConformanceTarget): void {
     leaseCases(target);
     inputCases(target);
     coverageCases(target);
+    documentCases(target);
   });
 }

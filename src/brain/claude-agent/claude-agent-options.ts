@@ -3,6 +3,9 @@ import { type Role, describeIssues } from '../../protocol/index.js';
 import { BrainError } from '../brain-error.js';
 import { type BrainEnvironment, DEFAULT_ANTHROPIC_MODEL } from '../model/llm-options.js';
 
+/** Context of one model call, in tokens, past which the next turn starts a new session when `sessionTokens` is not set. */
+export const DEFAULT_SESSION_TOKENS = 80_000;
+
 /** The package the claude-agent brain runs on, and the version this build is tested with. */
 export const AGENT_SDK_PACKAGE = '@anthropic-ai/claude-agent-sdk';
 export const AGENT_SDK_VERSION = '0.3.331';
@@ -38,6 +41,8 @@ export const claudeAgentOptionsSchema = z.object({
   commandOutputChars: z.number().int().min(1000).max(200_000).optional(),
   /** Extended thinking: a budget of tokens per model call (counted as output); absent or 0 = off (the default here). */
   thinkingTokens: z.number().int().min(0).max(200_000).optional(),
+  /** Input tokens of one model call past which the next turn starts a new session (with the notebook); 0: a new session every turn. */
+  sessionTokens: z.number().int().min(0).max(10_000_000).optional(),
 });
 
 /** Everything one claude-agent instance needs. `secret` comes from the environment and must never be logged. */
@@ -56,6 +61,7 @@ export interface ClaudeAgentConfig {
   commandOutputChars: number;
   /** Thinking tokens per model call; 0 turns extended thinking off. */
   thinkingTokens: number;
+  sessionTokens: number;
 }
 
 function misconfigured(message: string): BrainError {
@@ -118,5 +124,6 @@ export function resolveClaudeAgentConfig(options: Record<string, unknown>, env: 
     commandTimeoutMs: data.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     commandOutputChars: data.commandOutputChars ?? DEFAULT_COMMAND_OUTPUT_CHARS,
     thinkingTokens: data.thinkingTokens ?? 0,
+    sessionTokens: data.sessionTokens ?? DEFAULT_SESSION_TOKENS,
   };
 }

@@ -14,6 +14,9 @@ import { type ClaudeAgentConfig, resolveClaudeAgentConfig } from './claude-agent
 import { COLLECTIVE_SERVER, agentToolName, collectiveMcpServer } from './collective-mcp-server.js';
 import { loadAgentSdk } from './load-agent-sdk.js';
 import { isReadOnlyTool } from '../../tools/read-only-tools.js';
+import { agentStepCollector, forgetSession, keepSession, promptWithNotebook, sessionLost } from './agent-session.js';
+import { createContinuity } from '../model/turn-memory.js';
+import { readNotebook } from '../notebook.js';
 
 /** Environment variables passed through to the CLI when set (it gets nothing else from the instance's environment). */
 const PASSED_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'NODE_EXTRA_CA_CERTS'] as const;
@@ -137,6 +140,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
     ],
   };
   const gate = new IdleGate(config.maxIdleMs);
+  const continuity = createContinuity();
   let failures = 0;
   let announced = false;
 
@@ -162,17 +166,25 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       signal.addEventListener('abort', onAbort, { once: true });
       let stderr = '';
       const collective = toolBox.specs.map((spec) => agentToolName(spec.name));
+      // The agent's own session (its earlier turns, compacted by Claude Code itself) is resumed from the notebook.
+      const memory = continuity.begin(context);
+      const stored = readNotebook(context.notebook);
+      const resume = stored.sessionId;
+      const steps = agentStepCollector();
+      /** A failure that says the session is gone starts a new session next time. */
+      const lost = (outcome: TurnOutcome): TurnOutcome => (resume !== undefined && sessionLost(outcome.summary) ? { ...outcome, notebook: forgetSession(stored) } : outcome);
       const options: Options = {
         cwd: setup.workspace,
         model: config.model,
-        systemPrompt: `${buildSystemPrompt(context)}\n${agentNotes(policy)}`,
+        systemPrompt: `${buildSystemPrompt(context, memory.persona)}\n${agentNotes(policy)}`,
         tools: builtInTools(policy),
         allowedTools: [...builtInTools(policy), ...collective],
         permissionMode: 'dontAsk',
         mcpServers: { [COLLECTIVE_SERVER]: collectiveMcpServer(sdk, toolBox) },
         hooks: { PreToolUse: [confine] },
         settingSources: [],
-        persistSession: false,
+        persistSession: true,
+        ...(resume === undefined ? {} : { resume }),
         maxTurns: config.maxSteps,
         // Off unless asked for: the CLI's own default budget would spend up to 32k thinking tokens on every call.
         thinking: config.thinkingTokens > 0 ? { type: 'enabled', budgetTokens: config.thinkingTokens } : { type: 'disabled' },
@@ -187,16 +199,17 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       let writes = 0;
       let ownWrites = 0;
       try {
-        for await (const message of sdk.query({ prompt: buildTurnPrompt(context), options })) {
+        for await (const message of sdk.query({ prompt: promptWithNotebook(stored, buildTurnPrompt(context), resume !== undefined), options })) {
           calls += toolUses(message);
           const wrote = writingToolUses(message);
           writes += wrote.own + wrote.collective;
           ownWrites += wrote.own;
+          steps.add(message);
           if (message.type === 'result') result = message;
         }
       } catch (error) {
         if (signal.aborted) return { summary: 'stopping: the turn was interrupted', idle: true, unhandled: true };
-        const outcome = failed(error instanceof Error ? error.message : String(error), stderr);
+        const outcome = lost(failed(error instanceof Error ? error.message : String(error), stderr));
         gate.record(context, outcome);
         return outcome;
       } finally {
@@ -211,7 +224,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
         return outcome;
       }
       if (result.subtype !== 'success' && result.subtype !== 'error_max_turns') {
-        const outcome = { ...failed(`${result.subtype}: ${result.errors.join('; ')}`), usage };
+        const outcome = lost({ ...failed(`${result.subtype}: ${result.errors.join('; ')}`), usage });
         gate.record(context, outcome);
         return outcome;
       }
@@ -225,7 +238,10 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
         progress: ownWrites > 0,
         usage,
       };
-      if (!announced) outcome.metadata = { provider: 'claude-agent', model: config.model };
+      const kept = memory.finish(steps.steps);
+      outcome.notebook = keepSession(kept.notebook ?? stored, result.session_id, usage.inputTokens, result.num_turns, config.sessionTokens);
+      const metadata = { ...(announced ? {} : { provider: 'claude-agent', model: config.model }), ...kept.metadata };
+      if (Object.keys(metadata).length > 0) outcome.metadata = metadata;
       announced = true;
       gate.record(context, outcome);
       return outcome;

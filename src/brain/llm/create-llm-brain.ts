@@ -10,6 +10,7 @@ import { type BrainEnvironment, DEFAULT_MAX_PROMPT_TOKENS, DEFAULT_MAX_STEPS, ty
 import { describeModelCallError } from '../model/model-call-error.js';
 import { type ModelTurnResult, type ProviderOptions, runModelTurn } from './model-turn.js';
 import { traceModelCalls } from '../../telemetry/trace-model.js';
+import { createContinuity } from '../model/turn-memory.js';
 
 /** What an LLM brain needs: a model and how to call it. */
 export interface LlmBrainSetup {
@@ -35,6 +36,8 @@ export interface LlmBrainSetup {
   breakpoints?: CacheBreakpoints;
   /** Provider options for every call (thinking budget, reasoning effort). */
   providerOptions?: ProviderOptions;
+  /** Budget of the instance's notebook (its earlier turns in the prompt), in estimated tokens; 0 keeps none. Default 12,000. */
+  notebookTokens?: number;
 }
 
 export { FIRST_BACKOFF_MS, MAX_BACKOFF_MS, backoffMs } from '../model/backoff.js';
@@ -81,6 +84,7 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
     ...(setup.maxRetries === undefined ? {} : { maxRetries: setup.maxRetries }),
   };
   const gate = new IdleGate(setup.maxIdleMs);
+  const continuity = createContinuity(setup.notebookTokens === undefined ? {} : { notebookTokens: setup.notebookTokens });
   let failures = 0;
   let announced = false;
   return {
@@ -91,11 +95,15 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
       if (signal.aborted) return { summary: 'stopping: the turn was not started', idle: true, unhandled: true };
       const skipped = gate.skip(context);
       if (skipped !== undefined) return skipped;
+      const memory = continuity.begin(context);
       try {
-        const result = await runModelTurn(turnSetup, context, toolBox, signal, hooks);
+        const result = await runModelTurn(turnSetup, context, toolBox, signal, hooks, { persona: memory.persona, prior: memory.prior });
         failures = 0;
         const outcome = outcomeOf(result, inbox.length);
-        if (!announced && setup.metadata !== undefined) outcome.metadata = setup.metadata;
+        const kept = memory.finish(result.steps);
+        if (kept.notebook !== undefined) outcome.notebook = kept.notebook;
+        const metadata = { ...(announced ? {} : setup.metadata), ...kept.metadata };
+        if (Object.keys(metadata).length > 0) outcome.metadata = metadata;
         announced = true;
         gate.record(context, outcome);
         return outcome;
@@ -129,6 +137,7 @@ export function createProviderBrain(kind: LlmBrainKind, setup: BrainSetup, env: 
     ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
     ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
     ...(config.maxIdleMs === undefined ? {} : { maxIdleMs: config.maxIdleMs }),
+    ...(config.notebookTokens === undefined ? {} : { notebookTokens: config.notebookTokens }),
     ...(config.apiKey === undefined ? {} : { secret: config.apiKey }),
     modelName: config.model,
     maxPromptTokens: config.maxPromptTokens,

@@ -3,6 +3,7 @@ import { isReadOnlyTool } from '../../tools/read-only-tools.js';
 import type { ModelCallHooks, ToolBox, TurnContext, TurnUsage } from '../brain.js';
 import { toAiTools, toolParameters } from './ai-tools.js';
 import type { CacheBreakpoints } from './cache-breakpoints.js';
+import type { StepRecord } from '../model/conversation-notebook.js';
 import { estimateTokens, fitPromptBudget } from './prompt-budget.js';
 import { RepeatDetector } from './repeat-detector.js';
 import { buildSystemPrompt } from '../model/system-prompt.js';
@@ -32,6 +33,14 @@ export interface ModelTurnResult {
   usage: TurnUsage;
   /** Why the turn ended before the model was done, if it did. */
   cutShort?: string;
+  /** The turn's steps (calls and results), for the instance's notebook. */
+  steps: readonly StepRecord[];
+}
+
+/** What the instance brings from its earlier turns: its persona (system prompt) and its notebook (prior messages). */
+export interface TurnMemory {
+  persona?: string;
+  prior?: readonly ModelMessage[];
 }
 
 /** The note added to the last step's prompt: its tool calls could never be answered, so they do not run. */
@@ -93,12 +102,13 @@ function earlyStop(state: TurnState, repeats: RepeatDetector, hooks: ModelCallHo
  * counted as soon as it finishes; the loop ends at `maxSteps`, when the model answers in text, when it goes
  * round in circles, or when a budget is spent.
  */
-export async function runModelTurn(setup: ModelTurnSetup, context: TurnContext, toolBox: ToolBox, signal: AbortSignal, hooks?: ModelCallHooks): Promise<ModelTurnResult> {
+export async function runModelTurn(setup: ModelTurnSetup, context: TurnContext, toolBox: ToolBox, signal: AbortSignal, hooks?: ModelCallHooks, memory: TurnMemory = {}): Promise<ModelTurnResult> {
   const state: TurnState = { lastStep: false, writes: 0, cutShort: undefined, stepsChecked: 0 };
   const repeats = new RepeatDetector();
-  const systemText = buildSystemPrompt(context);
+  const systemText = buildSystemPrompt(context, memory.persona);
   const fixedTokens = estimateTokens(systemText) + estimateTokens(toolBox.specs.map((spec) => [spec.name, spec.description, toolParameters(spec)]));
-  const prompt: ModelMessage[] = [{ role: 'user', content: buildTurnPrompt(context) }];
+  // The notebook (earlier turns) comes first and changes least: the stable part of the prompt stays a prefix.
+  const prompt: ModelMessage[] = [...(memory.prior ?? []), { role: 'user', content: buildTurnPrompt(context) }];
   const result = await generateText({
     model: setup.model,
     system: setup.breakpoints.system(systemText),
@@ -124,5 +134,6 @@ export async function runModelTurn(setup: ModelTurnSetup, context: TurnContext, 
     writes: state.writes,
     usage: usageOf(result.totalUsage, result.steps.length),
     ...(state.cutShort === undefined ? {} : { cutShort: state.cutShort }),
+    steps: result.steps,
   };
 }

@@ -48,6 +48,8 @@ export const llmBrainOptionsSchema = z.object({
   reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
   /** Anthropic: mark the stable prompt prefix and the conversation for prompt caching (default true). */
   promptCaching: z.boolean().optional(),
+  /** Budget of the instance's notebook (its own earlier turns in the prompt), in estimated tokens; 0 keeps none. */
+  notebookTokens: z.number().int().min(0).max(1_000_000).optional(),
 });
 /** Parsed LLM brain options. */
 export type LlmBrainOptions = z.infer<typeof llmBrainOptionsSchema>;
@@ -68,6 +70,7 @@ export interface LlmBrainConfig {
   thinkingTokens: number | undefined;
   reasoningEffort: 'minimal' | 'low' | 'medium' | 'high' | undefined;
   promptCaching: boolean;
+  notebookTokens: number | undefined;
 }
 
 /** The environment variables the LLM brains read (a subset of `process.env`). */

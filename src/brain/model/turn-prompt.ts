@@ -1,5 +1,7 @@
 import type { InstanceRecord, MemoryItem, Message, Task } from '../../protocol/index.js';
 import type { TurnContext } from '../brain.js';
+import { clip } from './clip.js';
+import { blockedBy, briefLine, lifecycleSections } from './lifecycle-hint.js';
 
 /** How much of each section of the turn prompt the model sees; the rest is one tool call away. */
 export const TURN_PROMPT_LIMITS = {
@@ -16,11 +18,7 @@ export const TURN_PROMPT_LIMITS = {
   totalChars: 24_000,
 } as const;
 
-/** One line of at most `max` characters: whitespace collapsed, an ellipsis where it was cut. */
-export function clip(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= max ? line : `${line.slice(0, Math.max(0, max - 1))}…`;
-}
+export { clip };
 
 function section<T>(title: string, items: readonly T[], cap: number, render: (item: T) => string, empty: string, more: string): string[] {
   if (items.length === 0) return [`## ${title}`, empty, ''];
@@ -53,7 +51,7 @@ function taskLine(task: Task): string {
   const role = task.requiredRole === null ? '' : `, for a ${task.requiredRole}`;
   const after = task.dependsOn.length === 0 ? '' : `, after ${task.dependsOn.join(', ')}`;
   const detail = task.detail.trim() === '' ? '' : ` — ${clip(task.detail, TURN_PROMPT_LIMITS.taskChars)}`;
-  return `${task.id}: ${clip(task.title, 200)}${role}${after}${detail}`;
+  return `${task.id}: ${clip(task.title, 200)}${role}${after}${blockedBy(task)}${briefLine(task)}${detail}`;
 }
 
 function peerLine(peer: InstanceRecord): string {
@@ -80,6 +78,7 @@ export function buildTurnPrompt(context: TurnContext): string {
     '',
     ...section('Inbox: new messages, the human\'s first', context.inbox, TURN_PROMPT_LIMITS.inbox, inboxLine, 'empty', 'read_inbox shows them'),
     ...currentTaskLines(context.currentTask),
+    ...lifecycleSections(context),
     ...section('Open tasks you could claim', context.openTasks, TURN_PROMPT_LIMITS.openTasks, taskLine, 'none', 'list_tasks shows them'),
     ...section('Relevant memory', context.memory, TURN_PROMPT_LIMITS.memory, memoryLine, 'nothing yet', 'search_memory finds more'),
     ...section('Recent messages, oldest first', context.recentMessages.slice(-TURN_PROMPT_LIMITS.recentMessages), TURN_PROMPT_LIMITS.recentMessages, recentLine, 'none', 'read_inbox shows older ones'),

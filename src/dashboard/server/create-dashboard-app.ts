@@ -5,9 +5,11 @@ import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { type HistoryEvent, instanceIdSchema, messageTypeSchema } from '../../protocol/index.js';
 import { type CollectiveStore, StoreError } from '../../store/index.js';
-import type { ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, RunInfo, StateResponse } from '../view-model/wire.js';
+import type { ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, NotebookResponse, RunInfo, StateResponse } from '../view-model/wire.js';
 import { type DashboardModel, wireMessage } from './dashboard-model.js';
 import { readLogTail, watchLog } from './log-tail.js';
+import { notebookResponse } from './notebook-response.js';
+import { NOTEBOOK_NAMESPACE } from '../../brain/notebook.js';
 import type { UiAssets } from './ui-assets.js';
 
 export interface DashboardAppOptions {
@@ -177,6 +179,12 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
       if (StoreError.isInstance(error)) return fail(c, 400, error.message);
       throw error;
     }
+  });
+
+  app.get('/api/notebook/:id', async (c) => {
+    const id = instanceIdSchema.safeParse(c.req.param('id'));
+    if (!id.success) return fail(c, 400, 'not an instance id');
+    return c.json<NotebookResponse>(notebookResponse(id.data, await store.getDocument(NOTEBOOK_NAMESPACE, id.data)));
   });
 
   app.get('/api/logs/:id', async (c) => {

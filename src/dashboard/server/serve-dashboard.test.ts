@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CollectiveStore, createSqliteStore } from '../../store/index.js';
-import type { RunInfo } from '../view-model/wire.js';
+import type { NotebookResponse, RunInfo } from '../view-model/wire.js';
 import { type DashboardServer, startDashboard } from './serve-dashboard.js';
 
 let folder: string;
@@ -210,5 +210,26 @@ describe('the dashboard server', () => {
     setTimeout(() => appendFileSync(log, `${JSON.stringify({ level: 40, msg: 'three' })}\n`), 600);
     const frames = await readSse(stream, (got) => got.some((frame) => frame.event === 'lines'));
     expect(JSON.parse(frames.find((frame) => frame.event === 'lines')?.data ?? '[]')).toEqual([JSON.stringify({ level: 40, msg: 'three' })]);
+  });
+
+  it('serves an instance notebook from the store, results cut for display; an empty one before the first turn; refuses a path-like id', async () => {
+    const { base } = await serve();
+    const empty = (await (await fetch(`${base}/api/notebook/instance_2`)).json()) as NotebookResponse;
+    expect(empty).toEqual({ instance: 'instance_2', updatedAt: null, compactedTurns: 0, summary: [], turns: [] });
+    await store.putDocument('notebook', 'instance_1', {
+      version: 1, summary: ['Turn 1 (no new messages): read_files(paths: [src/a.ts]) → ok'], compactedTurns: 1, voted: [], learned: [],
+      turns: [{ iteration: 1, at: '2026-01-01T00:00:00.000Z', cue: '1 new message(s)', steps: [[
+        { kind: 'text', text: 'Reading b.' },
+        { kind: 'call', id: 't1s0c0', tool: 'read_files', input: { paths: ['src/b.ts'] }, ok: true, result: `{"ok":true,"data":"${'z'.repeat(5000)}"}` },
+      ]] }],
+    });
+    const notebook = (await (await fetch(`${base}/api/notebook/instance_1`)).json()) as NotebookResponse;
+    expect(notebook).toMatchObject({ instance: 'instance_1', compactedTurns: 1, summary: ['Turn 1 (no new messages): read_files(paths: [src/a.ts]) → ok'] });
+    expect(notebook.updatedAt).toEqual(expect.any(String));
+    const [text, call] = notebook.turns[0]?.entries ?? [];
+    expect(text).toEqual({ kind: 'text', text: 'Reading b.' });
+    expect(call).toMatchObject({ kind: 'call', tool: 'read_files', input: '{"paths":["src/b.ts"]}', ok: true });
+    expect(call?.kind === 'call' ? call.result : '').toMatch(/… \(5021 characters\)$/);
+    expect((await fetch(`${base}/api/notebook/..%2Fx`)).status).toBe(400);
   });
 });

@@ -1,5 +1,5 @@
 import type { HistoryEvent, Message } from '../../protocol/index.js';
-import type { ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, SendRequest, StateResponse } from '../view-model/wire.js';
+import type { ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, NotebookResponse, SendRequest, StateResponse } from '../view-model/wire.js';
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
@@ -23,6 +23,7 @@ export const api = {
   messages: (params: { at?: number; type?: string; instance?: string; offset: number; limit: number }) => getJson<MessagesResponse>(`/api/messages${query(params)}`),
   message: (id: string) => getJson<Message>(`/api/messages/${encodeURIComponent(id)}`),
   memory: (q: string) => getJson<MemoryResponse>(`/api/memory${query({ q, limit: 60 })}`),
+  notebook: (id: string) => getJson<NotebookResponse>(`/api/notebook/${encodeURIComponent(id)}`),
   logs: (id: string) => getJson<LogsResponse>(`/api/logs/${encodeURIComponent(id)}${query({ tail: 300 })}`),
   async send(request: SendRequest): Promise<Message> {
     const response = await fetch('/api/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });

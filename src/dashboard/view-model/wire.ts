@@ -57,3 +57,16 @@ export interface SendRequest {
 export interface ErrorResponse {
   error: string;
 }
+
+/** One entry of a notebook turn as the dashboard shows it: words, or a call with its input and result (both cut). */
+export type NotebookEntryView = { kind: 'text'; text: string } | { kind: 'call'; tool: string; input: string; ok: boolean; result: string };
+
+/** An instance's notebook (GET /api/notebook/:id): the compacted summary, then the recent turns, newest last. */
+export interface NotebookResponse {
+  instance: string;
+  /** When it was last saved, null when the instance has none yet. */
+  updatedAt: string | null;
+  compactedTurns: number;
+  summary: string[];
+  turns: Array<{ iteration: number; at: string; cue: string; entries: NotebookEntryView[] }>;
+}

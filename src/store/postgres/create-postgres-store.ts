@@ -8,6 +8,7 @@ import { type PostgresPoolOptions, clientConfig, createPool, resolveTarget } fro
 import type { PostgresContext } from './postgres-context.js';
 import { followWithReconnect } from './postgres-follow.js';
 import { lastHistorySeq, scanHistory } from './postgres-history.js';
+import * as documents from './postgres-documents.js';
 import * as memory from './postgres-memory.js';
 import * as messages from './postgres-messages.js';
 import { migrate } from './postgres-migrate.js';
@@ -87,7 +88,7 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
     publish: (message) => run(() => publisher.publish(message)),
     readMessages: (query) => run(async () => (await messages.scanMessages(context, query.audience, query.after, query.limit ?? 1000)).items),
     followMessages: (audience: Audience, query) => follow(query, (after, limit) => messages.scanMessages(context, audience, after, limit)),
-    ...sharedStoreMethods(context, run, { messages, registry, tasks, proposals, leases, memory, coverage, lastHistorySeq }),
+    ...sharedStoreMethods(context, run, { messages, registry, tasks, proposals, leases, memory, coverage, documents, lastHistorySeq }),
     readHistory: (query) => run(async () => (await scanHistory(context, query)).items),
     followHistory: (query) => follow(query, (after, limit) => scanHistory(context, { after, limit })),
     close: () => {

@@ -160,4 +160,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'documents (working state kept per namespace and key, e.g. an instance notebook)',
+    sql: `
+      CREATE TABLE documents (
+        namespace text NOT NULL,
+        key text NOT NULL,
+        value text NOT NULL,
+        updated_at text NOT NULL,
+        revision integer NOT NULL,
+        PRIMARY KEY (namespace, key)
+      );
+    `,
+  },
 ];

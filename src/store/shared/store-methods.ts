@@ -29,6 +29,7 @@ export interface BackendOperations<C> {
   };
   memory: Group<C, 'remember' | 'getMemory' | 'searchMemory' | 'listMemory' | 'countMemory'>;
   coverage: Group<C, 'recordCoverage' | 'listCoverage'>;
+  documents: Group<C, 'putDocument' | 'getDocument' | 'listDocuments'>;
   lastHistorySeq: Operation<C, 'lastHistorySeq'>;
 }
 
@@ -37,7 +38,7 @@ type SharedMethod = Exclude<keyof CollectiveStore, 'backend' | 'location' | 'pub
 export function sharedStoreMethods<C>(
   context: C,
   run: <T>(work: () => T | Promise<T>) => Promise<T>,
-  { messages, registry, tasks, proposals, leases, memory, coverage, lastHistorySeq }: BackendOperations<C>,
+  { messages, registry, tasks, proposals, leases, memory, coverage, documents, lastHistorySeq }: BackendOperations<C>,
 ): Pick<CollectiveStore, SharedMethod> {
   return {
     lastMessageSeq: () => run(() => messages.lastMessageSeq(context)),
@@ -76,6 +77,9 @@ export function sharedStoreMethods<C>(
     countMemory: () => run(() => memory.countMemory(context)),
     recordCoverage: (instanceId, areas, via) => run(() => coverage.recordCoverage(context, instanceId, areas, via)),
     listCoverage: (query) => run(() => coverage.listCoverage(context, query)),
+    putDocument: (namespace, key, value) => run(() => documents.putDocument(context, namespace, key, value)),
+    getDocument: (namespace, key) => run(() => documents.getDocument(context, namespace, key)),
+    listDocuments: (namespace) => run(() => documents.listDocuments(context, namespace)),
     lastHistorySeq: () => run(() => lastHistorySeq(context)),
   };
 }

@@ -10,6 +10,7 @@ import { ChangeWaker } from './change-waker.js';
 import { migrate } from './migrate.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { lastHistorySeq, scanHistory } from './sqlite-history.js';
+import * as documents from './sqlite-documents.js';
 import * as memory from './sqlite-memory.js';
 import * as messages from './sqlite-messages.js';
 import * as proposals from './sqlite-proposals.js';
@@ -101,7 +102,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     publish: (message) => (closed ? run(() => undefined as never) : publisher.publish(message)),
     readMessages: (query) => run(() => messages.scanMessages(context, query.audience, query.after, query.limit ?? 1000).items),
     followMessages: (audience: Audience, query) => follow(query, messageWaker, (after, limit) => messages.scanMessages(context, audience, after, limit)),
-    ...sharedStoreMethods(context, run, { messages, registry, tasks, proposals, leases, memory, coverage, lastHistorySeq }),
+    ...sharedStoreMethods(context, run, { messages, registry, tasks, proposals, leases, memory, coverage, documents, lastHistorySeq }),
     readHistory: (query) => run(() => scanHistory(context, query).items),
     followHistory: (query) => follow(query, waker, (after, limit) => scanHistory(context, { after, limit })),
     close: () => {

@@ -113,4 +113,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'documents (working state kept per namespace and key, e.g. an instance notebook)',
+    sql: `
+      CREATE TABLE documents (
+        namespace TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        PRIMARY KEY (namespace, key)
+      );
+    `,
+  },
 ];

@@ -5,6 +5,8 @@ export {
   type PlanStep,
   byInstance,
   firstUserText,
+  notebookToolCalls,
+  turnPromptText,
   instanceIdOf,
   planResponder,
   replyQueue,

@@ -11,9 +11,23 @@ export function trailingToolResults(request: MockLlmRequest): MockToolResult[] {
   return results;
 }
 
-/** The text of the first user message (the turn prompt, for a Tachikoma brain). */
-export function firstUserText(request: MockLlmRequest): string {
-  return request.messages.find((message) => message.role === 'user')?.text ?? '';
+/**
+ * The turn prompt of a Tachikoma brain: the last user message (those before it are the instance's notebook,
+ * its own earlier turns; the messages after it are this turn's steps).
+ */
+export function turnPromptText(request: MockLlmRequest): string {
+  return request.messages.findLast((message) => message.role === 'user')?.text ?? '';
+}
+
+/** The turn prompt (see turnPromptText); the name from before instances kept a notebook. */
+export const firstUserText = turnPromptText;
+
+/** Every tool call the instance made in earlier turns, as its notebook replays them before the turn prompt. */
+export function notebookToolCalls(request: MockLlmRequest): Array<{ call: MockToolCall; result: MockToolResult | undefined }> {
+  const last = request.messages.findLastIndex((message) => message.role === 'user');
+  const earlier = request.messages.slice(0, Math.max(0, last));
+  const results = earlier.flatMap((message) => message.toolResults);
+  return earlier.flatMap((message) => message.toolCalls.map((call) => ({ call, result: results.find((result) => result.toolCallId === call.id) })));
 }
 
 /** The instance a Tachikoma system prompt speaks to ("You are instance_2, …"), if any (other "You are …" lines are skipped). */

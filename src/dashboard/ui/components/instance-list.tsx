@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { personalityColor, stateColor } from '../colors.js';
 import { cachedPercent, compactNumber, shortTime, usageOf, usd } from '../format.js';
 import { useClient } from '../use-client.js';
+import { NotebookView } from './notebook-view.js';
 
 const TRAITS = ['thoroughness', 'caution', 'simplicity', 'novelty'];
 
@@ -90,6 +91,12 @@ function InstanceDetail({ record, task, live }: { record: InstanceRecord; task: 
         </dd>
         <dt>brain</dt>
         <dd>{typeof record.metadata.brain === 'string' ? record.metadata.brain : '—'}</dd>
+        {typeof record.metadata.persona === 'string' && (
+          <>
+            <dt>persona</dt>
+            <dd data-testid="instance-persona">{record.metadata.persona}</dd>
+          </>
+        )}
         {usage !== null && (
           <>
             <dt>usage</dt>
@@ -115,6 +122,7 @@ function InstanceDetail({ record, task, live }: { record: InstanceRecord; task: 
           })}
         </div>
       )}
+      <NotebookView id={record.id} iteration={record.iteration} />
       {live ? <LogStream id={record.id} /> : <p class="muted">logs stream live only (replaying)</p>}
     </div>
   );
