@@ -1,11 +1,31 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { z } from 'zod';
 import { resolveInWorkspace } from '../workspace/workspace-path.js';
+import { type LinearPattern, compileLinearPattern } from './linear-pattern.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const SKIPPED = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.tachikoma', '.next', 'target', 'vendor']);
 const MAX_FILE_BYTES = 256 * 1024;
+
+/**
+ * Reads a workspace file as text if it is a regular file of at most MAX_FILE_BYTES. A FIFO, socket or device
+ * would block the read (and the whole instance with it) or never end, so only regular files are opened.
+ */
+function readRegularText(absolute: string, shown: string): string {
+  // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting; the check is on the opened
+  // descriptor, so a file swapped for a FIFO after a stat cannot slip through.
+  const descriptor = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) throw new Error(`${shown} is not a regular file; only regular files are read`);
+    if (stats.size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES} bytes; read a line range with grep first`);
+    return readFileSync(descriptor, 'utf8');
+  } finally {
+    closeSync(descriptor);
+  }
+}
 
 function walk(root: string, folder: string, limit: number, out: string[]): void {
   let entries;
@@ -22,6 +42,31 @@ function walk(root: string, folder: string, limit: number, out: string[]): void 
     if (entry.isDirectory()) walk(root, full, limit, out);
     else if (entry.isFile()) out.push(relative(root, full).split('\\').join('/'));
   }
+}
+
+/**
+ * Matches `pattern` against each line of the regular files under `folder`. Every file gives the event loop a
+ * turn, so heartbeats go on during a search of a large workspace, and an abort stops it between files.
+ */
+async function grepWorkspace(pattern: LinearPattern, workspace: string, folder: string, limit: number, signal: AbortSignal): Promise<Array<{ at: string; line: string }>> {
+  const root = resolveInWorkspace(workspace, '.');
+  const files: string[] = [];
+  walk(root, resolveInWorkspace(workspace, folder), 5000, files);
+  const matches: Array<{ at: string; line: string }> = [];
+  for (const file of files) {
+    if (matches.length >= limit || signal.aborted) break;
+    await setImmediate();
+    let text: string;
+    try {
+      text = readRegularText(join(root, file), file);
+    } catch {
+      continue;
+    }
+    text.split('\n').forEach((line, index) => {
+      if (matches.length < limit && pattern.test(line)) matches.push({ at: `${file}:${index + 1}`, line: line.slice(0, 300) });
+    });
+  }
+  return matches;
 }
 
 /** Reading the workspace: list, read and grep, confined to the workspace root. */
@@ -50,9 +95,7 @@ export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
       Promise.resolve(
         input.paths.map((path) => {
           try {
-            const absolute = resolveInWorkspace(env.workspace, path);
-            if (statSync(absolute).size > MAX_FILE_BYTES) return { path, error: `larger than ${MAX_FILE_BYTES} bytes; read a line range with grep first` };
-            const lines = readFileSync(absolute, 'utf8').split('\n');
+            const lines = readRegularText(resolveInWorkspace(env.workspace, path), path).split('\n');
             const from = input.fromLine ?? 1;
             const to = Math.min(input.toLine ?? lines.length, lines.length);
             return { path, fromLine: from, lines: lines.slice(from - 1, to), totalLines: lines.length };
@@ -64,30 +107,8 @@ export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
   }),
   defineTool({
     name: 'grep',
-    description: 'Search workspace files for a regular expression; returns path:line matches (at most `limit`).',
+    description: 'Search workspace files for a regular expression (RE2 syntax: no backreferences or lookaround); returns path:line matches (at most `limit`).',
     input: z.strictObject({ pattern: z.string().min(1).max(500), folder: z.string().max(1000).optional(), limit: z.number().int().min(1).max(1000).optional() }),
-    run: (input, env) => {
-      let regex: RegExp;
-      try {
-        regex = new RegExp(input.pattern);
-      } catch (error) {
-        return Promise.reject(new Error(`invalid pattern: ${(error as Error).message}`));
-      }
-      const root = resolveInWorkspace(env.workspace, '.');
-      const files: string[] = [];
-      walk(root, resolveInWorkspace(env.workspace, input.folder ?? '.'), 5000, files);
-      const limit = input.limit ?? 100;
-      const matches: Array<{ at: string; line: string }> = [];
-      for (const file of files) {
-        if (matches.length >= limit) break;
-        const absolute = join(root, file);
-        if (statSync(absolute).size > MAX_FILE_BYTES) continue;
-        const lines = readFileSync(absolute, 'utf8').split('\n');
-        lines.forEach((line, index) => {
-          if (matches.length < limit && regex.test(line)) matches.push({ at: `${file}:${index + 1}`, line: line.slice(0, 300) });
-        });
-      }
-      return Promise.resolve(matches);
-    },
+    run: (input, env) => grepWorkspace(compileLinearPattern(input.pattern), env.workspace, input.folder ?? '.', input.limit ?? 100, env.signal),
   }),
 ];
