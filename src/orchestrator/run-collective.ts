@@ -89,7 +89,7 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
   if (!options.resume && hasRun) {
     throw new Error(`${paths.root} already holds a run; continue it with \`tachikoma run --resume\`, or choose another --run-dir`);
   }
-  const releaseLock = acquireRunLock(paths.orchestratorPidFile);
+  const releaseLock = acquireRunLock(paths.orchestratorPidFile, paths.orchestratorLockFile);
   const store = await openStore(options.store ?? undefined, paths.store);
   const created = options.resume ? readRunRecord(paths.runFile).createdAt : nowTimestamp();
   const writeRecord = (state: RunRecord['state']): Promise<void> => {
