@@ -8,6 +8,7 @@ import { InstanceSupervisor } from './instance-supervisor.js';
 import type { EventSink, OrchestratorEvent } from './orchestrator-events.js';
 import { instanceEntryArgs } from './package-root.js';
 import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
+import { checkResumableFile, checkResumableStore } from './resume-check.js';
 import { acquireRunLock } from './run-lock.js';
 import { ViewWriter } from './view-writer.js';
 
@@ -76,6 +77,20 @@ function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: s
   ];
 }
 
+/** Opens the run's store; on a resume, refuses (before writing anything) a store that is missing or empty. */
+async function openResumable(options: RunCollectiveOptions, defaultPath: string): Promise<CollectiveStore> {
+  if (options.resume) checkResumableFile(options.store, defaultPath);
+  const store = await openStore(options.store ?? undefined, defaultPath);
+  if (!options.resume) return store;
+  try {
+    await checkResumableStore(store);
+    return store;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
 /**
  * Runs a collective until it is stopped (signal, `tachikoma stop`), its goal is met (`--until-done`), every
  * instance has finished, or the time budget ends. Supervises every instance process, keeps the JSON views
@@ -90,7 +105,10 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
     throw new Error(`${paths.root} already holds a run; continue it with \`tachikoma run --resume\`, or choose another --run-dir`);
   }
   const releaseLock = acquireRunLock(paths.orchestratorPidFile, paths.orchestratorLockFile);
-  const store = await openStore(options.store ?? undefined, paths.store);
+  const store = await openResumable(options, paths.store).catch((error: unknown) => {
+    releaseLock();
+    throw error;
+  });
   const created = options.resume ? readRunRecord(paths.runFile).createdAt : nowTimestamp();
   const writeRecord = (state: RunRecord['state']): Promise<void> => {
     const record: RunRecord = {
