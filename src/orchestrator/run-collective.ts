@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { isStopRequest } from '../instance/run-instance.js';
 import { runPaths } from '../instance/run-paths.js';
@@ -8,6 +8,7 @@ import { InstanceSupervisor } from './instance-supervisor.js';
 import type { EventSink, OrchestratorEvent } from './orchestrator-events.js';
 import { instanceEntryArgs } from './package-root.js';
 import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
+import { prepareRunDirectory } from './prepare-run-directory.js';
 import { checkResumableFile, checkResumableStore } from './resume-check.js';
 import { acquireRunLock } from './run-lock.js';
 import { ViewWriter } from './view-writer.js';
@@ -98,7 +99,7 @@ async function openResumable(options: RunCollectiveOptions, defaultPath: string)
  */
 export async function runCollective(options: RunCollectiveOptions): Promise<EndState> {
   const paths = runPaths(options.runDirectory);
-  mkdirSync(paths.logs, { recursive: true });
+  prepareRunDirectory(paths.root, paths.logs);
   const hasRun = existsSync(paths.runFile);
   if (options.resume && !hasRun) throw new Error(`nothing to resume: ${paths.root} holds no run (run.json is missing)`);
   if (!options.resume && hasRun) {
@@ -155,7 +156,8 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
     const policy = { maxRestarts: options.settings.maxRestarts, restartWindowMs: options.settings.restartWindowMs, baseBackoffMs: 250, maxBackoffMs: 8000, stopTimeoutMs: options.settings.stopTimeoutMs };
     const onSettled = (): void => {
       if (supervisors.every((supervisor) => supervisor.settled)) {
-        finish(supervisors.some((supervisor) => supervisor.state === 'finished') ? 'done' : 'crashed');
+        // Done only when every instance finished its work: one that gave up leaves the goal unfinished.
+        finish(supervisors.every((supervisor) => supervisor.state === 'finished') ? 'done' : 'crashed');
       }
     };
     // A process that died without saying so shows as crashed (to status and the dashboard) until it is back.

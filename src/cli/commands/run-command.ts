@@ -8,7 +8,7 @@ import { type GovernorSettings, governorSettingsSchema } from '../../governor/bu
 import { runPaths } from '../../instance/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
-import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord } from '../../orchestrator/run-config.js';
+import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord, runPlanProblems } from '../../orchestrator/run-config.js';
 import { CliError } from '../cli-error.js';
 import { formatEvent } from '../format-event.js';
 import { defaultRunDirectory } from '../run-directory.js';
@@ -118,6 +118,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   };
   const record = flags.resume === true && existsSync(runPaths(runDirectory).runFile) ? readRunRecord(runPaths(runDirectory).runFile) : null;
   const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
+  const problems = record === null ? runPlanProblems(settings, instances, config) : [];
+  if (problems.length > 0) throw new CliError(`invalid configuration: ${problems.join('; ')}`);
   checkBrains(instances, flags);
   const timeoutMs = parseSeconds(flags.timeout);
   const dashboardPort = parsePort(flags.dashboardPort, '--dashboard-port');
@@ -125,6 +127,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  tolerateClosedOutput();
   const display = createDisplay(flags.json === true ? 'json' : process.stdout.isTTY ? 'tty' : 'lines');
   let dashboard: Promise<DashboardServer | undefined> = Promise.resolve(undefined);
   let finished = false;
@@ -180,6 +183,18 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * The run outlives whoever reads its output: `tachikoma run | head -1` closes the pipe after one line, and the
+ * write that follows fails with EPIPE. That ends the reading, not the collective. Kept for the life of the
+ * process: the last lines are written after the run has ended.
+ */
+function tolerateClosedOutput(): void {
+  const onError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  };
+  process.stdout.on('error', onError);
 }
 
 const UP = new Set(['idle', 'thinking', 'writing', 'tool', 'waiting']);
