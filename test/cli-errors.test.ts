@@ -149,3 +149,22 @@ describe('configuration checks', () => {
     expect(JSON.parse(readFileSync(join(runDirectory, 'run.json'), 'utf8'))).toMatchObject({ state: 'crashed' });
   });
 });
+
+describe('send takes long text from standard input or a file', () => {
+  it('stores a 60,000-character question given with - and with --file, unchanged', async () => {
+    const { runDirectory } = await stoppedRun();
+    const long = `${'why does the lease clock drift? '.repeat(1875)}`.slice(0, 60_000);
+    const viaStdin = spawn(process.execPath, [CLI, 'send', '--json', '--run-dir', runDirectory, '--to', 'broadcast', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let printed = '';
+    viaStdin.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    viaStdin.stdin.end(long);
+    expect(await new Promise((resolve) => viaStdin.once('exit', resolve))).toBe(0);
+    const file = join(scratch(), 'question.txt');
+    writeFileSync(file, `${long}\n`);
+    expect((await cli(['send', '--run-dir', runDirectory, '--to', 'broadcast', '--file', file])).status).toBe(0);
+    expectOneLine(await cli(['send', '--run-dir', runDirectory, '--to', 'broadcast', '--file', file, 'and text']), /^tachikoma: give the message either as text or with --file, not both$/m);
+    const contents = await withStore(runDirectory, async (store) => (await store.readMessages({ audience: { all: true }, after: 0 })).filter((message) => message.from === 'human' && message.type === 'question').map((message) => message.content));
+    expect(contents).toEqual([long.trim(), long.trim()]);
+    expect(printed).toContain('"from":"human"');
+  });
+});
