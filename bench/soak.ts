@@ -5,7 +5,8 @@
  * every question is answered, stops the run and checks the store: every question stored once, answered once by
  * its instance with all its turn's effects kept, no task done twice, no sequence gap, `integrity_check` ok, no
  * process left behind. Prints one table, then one JSON line (the last line of stdout). Exits 1 when any check
- * fails. `--quick`: 2 instances, 3 instance kills, 1 orchestrator kill, 6 questions per brain.
+ * fails. `--quick`: 2 instances, 3 instance kills, 1 orchestrator kill, 6 questions per brain. `--brain heuristic|scripted`:
+ * that brain only. `--keep`: keep the workspaces and run folders (printed) to look into a failure.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +16,12 @@ import Table from 'cli-table3';
 import type { SoakFigures } from './soak/soak-figures.js';
 import { type SoakPlan, soakPhase } from './soak/soak-phase.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, brain: { type: 'string' } } });
 const quick = values.quick;
 const base = quick
   ? { instances: 2, instanceKills: 3, orchestratorKills: 1, messages: 6 }
   : { instances: 4, instanceKills: 12, orchestratorKills: 3, messages: 40 };
-const plans: SoakPlan[] = [{ brain: 'heuristic', ...base }, { brain: 'scripted', ...base }];
+const plans: SoakPlan[] = ([{ brain: 'heuristic', ...base }, { brain: 'scripted', ...base }] as SoakPlan[]).filter((plan) => values.brain === undefined || plan.brain === values.brain);
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -46,7 +47,8 @@ const results: SoakFigures[] = [];
 try {
   for (const plan of plans) results.push(await soakPhase(root, plan));
 } finally {
-  if (!values.keep) rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  if (values.keep === true) process.stderr.write(`soak: kept ${root}\n`);
+  else rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 const table = new Table({ head: ['', ...results.map((figures) => figures.brain)], style: { head: [], border: [] } });
 const row = (label: string, pick: (figures: SoakFigures) => string | number): void => void table.push([label, ...results.map((figures) => String(pick(figures)))]);

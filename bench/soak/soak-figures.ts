@@ -22,8 +22,10 @@ export interface SoakFigures {
   /** Questions missing one of their turn's effects (answer; for the scripted brain also its memory note). */
   lostEffects: number;
   tasksDoneTwice: number;
-  /** Places where message or history sequence numbers skip. */
+  /** Places where message or history sequence numbers skip (both counted here; each below). */
   sequenceGaps: number;
+  messageGaps: number[];
+  historyGaps: number[];
   integrity: string;
   orphans: number;
   restartMs: number[];
@@ -48,8 +50,9 @@ async function allHistory(store: CollectiveStore): Promise<HistoryEvent[]> {
   }
 }
 
-function gaps(seqs: readonly number[]): number {
-  return seqs.filter((seq, index) => seq !== (index === 0 ? 1 : (seqs[index - 1] ?? 0) + 1)).length;
+/** The sequence numbers that do not follow the one before (the first must be 1). */
+function gaps(seqs: readonly number[]): number[] {
+  return seqs.filter((seq, index) => seq !== (index === 0 ? 1 : (seqs[index - 1] ?? 0) + 1));
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
@@ -69,6 +72,12 @@ function integrityOf(runDirectory: string): string {
   } finally {
     db.close();
   }
+}
+
+function sequenceGaps(messageSeqs: readonly number[], historySeqs: readonly number[]): { sequenceGaps: number; messageGaps: number[]; historyGaps: number[] } {
+  const messageGaps = gaps(messageSeqs);
+  const historyGaps = gaps(historySeqs);
+  return { sequenceGaps: messageGaps.length + historyGaps.length, messageGaps, historyGaps };
 }
 
 /** Counts, from the store, what the soak promises: every question once, answered once, every effect kept. */
@@ -98,7 +107,7 @@ export async function measureStore(store: CollectiveStore, runDirectory: string,
     unanswered,
     lostEffects,
     tasksDoneTwice: [...completions.values()].filter((copies) => copies.length > 1).length,
-    sequenceGaps: gaps(messages.map((message) => message.seq)) + gaps((await allHistory(store)).map((event) => event.seq)),
+    ...sequenceGaps(messages.map((message) => message.seq), (await allHistory(store)).map((event) => event.seq)),
     integrity: integrityOf(runDirectory),
   };
 }
