@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CollectiveStore } from '../src/store/index.js';
@@ -88,7 +87,8 @@ if (url === undefined) {
       const hostA = makeWorkspace(LOCAL_SCRIPT, { heartbeatMs: 250, staleMs: 2500, leaseMs: 3000, idleCheckMs: 60_000 });
       cleanups.push(hostA.cleanup);
       const hostB = mkdtempSync(join(tmpdir(), 'tachikoma-host-b-'));
-      cleanups.push(() => rmSync(hostB, { recursive: true, force: true }));
+      // Removed only after every process that writes into it is gone (below); retries cover a log still being closed.
+      cleanups.push(() => rmSync(hostB, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
       const runDirB = join(hostB, '.tachikoma');
       const store: CollectiveStore = createPostgresStore(server, { schema, pollIntervalMs: 200 });
       cleanups.push(() => store.close());
@@ -96,9 +96,15 @@ if (url === undefined) {
       const run = new RunningCollective(hostA.workspace, hostA.runDirectory, ['--instances', '2', '--store', spec]);
       const standalone: StandaloneInstance[] = [];
       cleanups.push(async () => {
+        // Every process that writes into the run folders is killed and waited for before the folders are removed:
+        // the joined instances, the orchestrator, and the instances it started (they outlive it by a moment).
         for (const instance of standalone) if (instance.child.exitCode === null && instance.child.signalCode === null) instance.child.kill('SIGKILL');
+        await Promise.all(standalone.map((instance) => instance.exited));
+        const pids = (await store.listInstances().catch(() => [])).flatMap((record) => (record.pid === null ? [] : [record.pid]));
         if (alive(run.pid)) run.kill('SIGKILL');
         await run.exited;
+        for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+        await waitFor('every instance process to be gone', () => pids.every((pid) => !alive(pid)), 10_000);
       });
       const join9 = (id: string): StandaloneInstance => {
         const instance = new StandaloneInstance(id, spec, runDirB, hostB);
@@ -153,10 +159,12 @@ if (url === undefined) {
       await send('instance_9', 'status', 't_remote_1');
       await send('instance_9', 'status', 't_remote_2');
       await send('instance_1', 'status', 't_local');
-      await waitFor('instance_9 to hold both remote tasks', async () => {
-        const held = await store.listTasks({ owner: 'instance_9' });
-        return held.filter((task) => task.state === 'claimed').length === 2;
-      });
+      // Its claims, from the history: on a loaded machine a 4 s lease can run out before a look at the board.
+      await waitFor('instance_9 to claim both remote tasks', async () => {
+        const claims = (await store.readHistory({ after: 0, kinds: ['task'] })).filter((event) => event.action === 'claimed');
+        const claimedBy9 = new Set(claims.filter((event) => (event.data as { owner?: unknown } | null)?.owner === 'instance_9').map((event) => event.entityId));
+        return claimedBy9.has('t_remote_1') && claimedBy9.has('t_remote_2');
+      }, 30_000);
       await waitFor('t_local done', async () => (await store.getTask('t_local'))?.state === 'done');
 
       // kill -9 of the remote instance: recorded as crashed, never restarted; its tasks come back and are done by others.
@@ -215,7 +223,10 @@ if (url === undefined) {
       // An instance joining later is not stopped by that old broadcast; SIGTERM stops it.
       const late = join9('instance_7');
       await waitLive('instance_7');
-      await sleep(1000);
+      // Its answer to a question sent after it joined means it has read its inbox past that stop.
+      await send('instance_7', 'question', 'still there?');
+      await waitFor('instance_7 to answer', async () =>
+        (await store.readMessages({ audience: { human: true }, after: 0 })).some((message) => message.from === 'instance_7' && message.content === 'instance_7 heard: still there?') || undefined, 20_000);
       expect(late.child.exitCode, 'the earlier broadcast stop is not meant for a new joiner').toBeNull();
       late.child.kill('SIGTERM');
       expect(await late.exited).toEqual({ code: 0, signal: null });

@@ -69,8 +69,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('send')
     .description('send a message from the human to one instance or to all (works while the run is live)')
-    .argument('<text...>', 'the message')
+    .argument('[text...]', 'the message; - reads it from standard input')
     .requiredOption('--to <target>', 'instance id (e.g. instance_2) or broadcast')
+    .option('--file <path>', 'read the message from a file (long text)')
     .option('--type <type>', 'message type (default: question)')
     .addOption(runDirOption())
     .addOption(storeOption())

@@ -6,6 +6,8 @@ export interface RunPaths {
   store: string;
   runFile: string;
   orchestratorPidFile: string;
+  /** Held locked (by the operating system) while an orchestrator runs; the lock dies with its process. */
+  orchestratorLockFile: string;
   logs: string;
   messagesView: string;
   memoryView: string;
@@ -30,6 +32,7 @@ export function runPaths(runDirectory: string): RunPaths {
     store: join(root, 'collective.db'),
     runFile: join(root, 'run.json'),
     orchestratorPidFile: join(root, 'orchestrator.pid'),
+    orchestratorLockFile: join(root, 'orchestrator.lock'),
     logs,
     messagesView: join(root, '.shared_messages.json'),
     memoryView: join(root, '.shared_memory.json'),

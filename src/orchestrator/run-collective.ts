@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { launchArguments } from '../instance/instance-launch.js';
 import { BRAINS, isBrainKind } from '../brain/registry.js';
 import writeFileAtomic from 'write-file-atomic';
@@ -10,6 +10,8 @@ import { InstanceSupervisor } from './instance-supervisor.js';
 import type { EventSink, OrchestratorEvent } from './orchestrator-events.js';
 import { instanceEntryArgs } from './instance-command.js';
 import { type InstanceSpec, RUN_RECORD_VERSION, type RunRecord, type RunSettings, readRunRecord } from './run-config.js';
+import { prepareRunDirectory } from './prepare-run-directory.js';
+import { checkResumableFile, checkResumableStore } from './resume-check.js';
 import { acquireRunLock } from './run-lock.js';
 import { ViewWriter } from './view-writer.js';
 import { GoalWatch } from './goal-watch.js';
@@ -87,6 +89,20 @@ function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: s
   ];
 }
 
+/** Opens the run's store; on a resume, refuses (before writing anything) a store that is missing or empty. */
+async function openResumable(options: RunCollectiveOptions, defaultPath: string): Promise<CollectiveStore> {
+  if (options.resume) checkResumableFile(options.store, defaultPath);
+  const store = await openStore(options.store ?? undefined, defaultPath);
+  if (!options.resume) return store;
+  try {
+    await checkResumableStore(store);
+    return store;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
 /**
  * Runs a collective until it is stopped (signal, `tachikoma stop`), its goal is met (`--until-done`), every
  * instance has finished, or the time budget ends. Supervises every instance process, keeps the JSON views
@@ -94,14 +110,17 @@ function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: s
  */
 export async function runCollective(options: RunCollectiveOptions): Promise<EndState> {
   const paths = runPaths(options.runDirectory);
-  mkdirSync(paths.logs, { recursive: true });
+  prepareRunDirectory(paths.root, paths.logs);
   const hasRun = existsSync(paths.runFile);
   if (options.resume && !hasRun) throw new Error(`nothing to resume: ${paths.root} holds no run (run.json is missing)`);
   if (!options.resume && hasRun) {
     throw new Error(`${paths.root} already holds a run; continue it with \`tachikoma run --resume\`, or choose another --run-dir`);
   }
-  const releaseLock = acquireRunLock(paths.orchestratorPidFile);
-  const store = await openStore(options.store ?? undefined, paths.store);
+  const releaseLock = acquireRunLock(paths.orchestratorPidFile, paths.orchestratorLockFile);
+  const store = await openResumable(options, paths.store).catch((error: unknown) => {
+    releaseLock();
+    throw error;
+  });
   const created = options.resume ? readRunRecord(paths.runFile).createdAt : nowTimestamp();
   const writeRecord = (state: RunRecord['state']): Promise<void> => {
     const record: RunRecord = {
@@ -155,7 +174,8 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
     const policy = { maxRestarts: options.settings.maxRestarts, restartWindowMs: options.settings.restartWindowMs, baseBackoffMs: 250, maxBackoffMs: 8000, stopTimeoutMs: options.settings.stopTimeoutMs };
     const onSettled = (): void => {
       if (supervisors.every((supervisor) => supervisor.settled)) {
-        finish(supervisors.some((supervisor) => supervisor.state === 'finished') ? 'done' : 'crashed');
+        // Done only when every instance finished its work: one that gave up leaves the goal unfinished.
+        finish(supervisors.every((supervisor) => supervisor.state === 'finished') ? 'done' : 'crashed');
       }
     };
     // A process that died without saying so shows as crashed (to status and the dashboard) until it is back.

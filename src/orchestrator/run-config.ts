@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { governorConfigSchema, resolvedGovernorSchema } from '../governor/default-governor.js';
 import { WAKE_POLICIES } from '../instance/wake-policy.js';
-import { instanceIdFor, parseJsonRecord, roleSchema, timestampSchema, type Role } from '../protocol/index.js';
+import { ProtocolError, instanceIdFor, parseJsonRecord, roleSchema, timestampSchema, type Role } from '../protocol/index.js';
 
 /** The roles instances get, in order, when the config names none. */
 export const DEFAULT_ROLE_CYCLE: readonly Role[] = ['explorer', 'builder', 'reflector', 'explorer', 'explorer', 'builder', 'reflector', 'explorer'];
@@ -50,10 +50,28 @@ export const CONFIG_FILE_NAME = 'tachikoma.config.json';
 export function loadConfigFile(workspace: string, explicitPath?: string): ConfigFile {
   const path = explicitPath ?? join(workspace, CONFIG_FILE_NAME);
   if (!existsSync(path)) {
-    if (explicitPath !== undefined) throw new Error(`config file ${explicitPath} does not exist`);
+    if (explicitPath !== undefined) throw new ProtocolError(`config file ${explicitPath} does not exist`, ['(file): missing']);
     return {};
   }
   return parseJsonRecord(configFileSchema, readFileSync(path, 'utf8'), `config file ${path}`);
+}
+
+/**
+ * What is wrong with a run's settings and instances taken together (each key alone already passed its schema):
+ * a stale limit shorter than two heartbeats kills healthy instances (one heartbeat late on a loaded machine is
+ * not death), and a perInstance entry for an id the run does not have would be silently ignored.
+ */
+export function runPlanProblems(settings: RunSettings, instances: readonly InstanceSpec[], config: ConfigFile): string[] {
+  const problems: string[] = [];
+  if (settings.staleMs < 2 * settings.heartbeatMs) {
+    problems.push(`staleMs (${settings.staleMs}) must be at least twice heartbeatMs (${settings.heartbeatMs}): a healthy instance would be killed as stale`);
+  }
+  const ids = new Set(instances.map((spec) => spec.id));
+  const unknown = Object.keys(config.perInstance ?? {}).filter((id) => !ids.has(id));
+  if (unknown.length > 0) {
+    problems.push(`perInstance names ${unknown.join(', ')}, but this run has ${[...ids].join(', ')}; remove the entry or raise "instances"`);
+  }
+  return problems;
 }
 
 /** One instance of a run, as spawned. */

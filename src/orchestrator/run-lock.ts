@@ -1,3 +1,4 @@
+import Database from 'libsql';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 /** Whether a process with this pid is alive: signal 0 probes without touching it; an exited, unreaped (zombie) process is not alive. */
@@ -26,25 +27,38 @@ export function readPidFile(path: string): number | null {
   }
 }
 
+/** Locks held by this process: referenced from here so a collected connection can never release one early. */
+const held = new Set<Database.Database>();
+
+function describeHolder(pidFile: string): string {
+  const holder = readPidFile(pidFile);
+  return holder === null ? '' : ` (orchestrator pid ${holder})`;
+}
+
 /**
- * Takes the run directory for this orchestrator: fails if another live orchestrator holds it; a pid file
- * left by a killed one is taken over. Returns the release function.
+ * Takes the run directory for this orchestrator, or throws when another orchestrator holds it. The lock is an
+ * exclusive SQLite transaction on `lockFile`: the operating system grants it to one process at a time and
+ * releases it when that process dies, however it dies, so a lock left by a killed orchestrator needs no
+ * takeover (a pid file alone cannot be taken over safely: two starters can both find it stale and both win).
+ * The pid file is written once the lock is held, for `tachikoma stop` and for the message above.
+ * Returns the release function.
  */
-export function acquireRunLock(path: string): () => void {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) throw error;
-      const holder = readPidFile(path);
-      if (holder !== null && holder !== process.pid && processAlive(holder)) {
-        throw new Error(`a collective is already running in this run directory (orchestrator pid ${holder}); stop it with \`tachikoma stop\` or choose another --run-dir`);
-      }
-      rmSync(path, { force: true });
+export function acquireRunLock(pidFile: string, lockFile: string): () => void {
+  const lock = new Database(lockFile, { timeout: 0 });
+  try {
+    lock.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+      throw new Error(`a collective is already running in this run directory${describeHolder(pidFile)}; stop it with \`tachikoma stop\` or choose another --run-dir`);
     }
+    throw error;
   }
+  held.add(lock);
+  writeFileSync(pidFile, `${process.pid}\n`);
   return () => {
-    if (readPidFile(path) === process.pid) rmSync(path, { force: true });
+    if (readPidFile(pidFile) === process.pid) rmSync(pidFile, { force: true });
+    held.delete(lock);
+    lock.close();
   };
 }

@@ -1,3 +1,4 @@
+export * from './canonical-json.js';
 export * from './common.js';
 export * from './history-event.js';
 export * from './ids.js';

@@ -30,7 +30,8 @@ export function parseRecord<S extends z.ZodType>(schema: S, value: unknown, what
 export function parseJsonRecord<S extends z.ZodType>(schema: S, text: string, what: string): z.output<S> {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A byte order mark is not JSON but many Windows editors write one; it carries no meaning, so it is dropped.
+    value = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new ProtocolError(`invalid ${what}: not JSON (${(error as Error).message})`, ['(record): not JSON'], { cause: error });
   }

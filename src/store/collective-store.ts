@@ -148,7 +148,7 @@ export interface CollectiveStore {
   /** Where the store lives (file path or redacted URL), for humans. */
   readonly location: string;
 
-  /** Appends a message; the store assigns `seq` (strictly increasing) and, when absent, `id` and `timestamp`. Publishing an `id` again returns the stored message unchanged. */
+  /** Appends a message; the store assigns `seq` (strictly increasing) and, when absent, `id` and `timestamp`. Publishing an `id` again returns the stored message unchanged when it repeats it (sender, recipient, type, content, metadata); with any of those different it rejects with `conflict`. */
   publish(message: NewMessage): Promise<Message>;
   /** Messages for an audience with `seq > after`, in `seq` order. Malformed rows are reported and skipped. */
   readMessages(query: ReadMessagesQuery): Promise<Message[]>;
@@ -222,7 +222,7 @@ export interface CollectiveStore {
   /** The coverage map, by area then instance; optionally one instance's only. */
   listCoverage(query?: { instance?: string }): Promise<CoverageEntry[]>;
 
-  /** Adds an item to collective memory, indexed for full-text search. Writing an `id` again returns the stored item. */
+  /** Adds an item to collective memory, indexed for full-text search. Writing an `id` again returns the stored item when it repeats it (kind, content, author, importance, tags, sources); otherwise rejects with `conflict`. */
   remember(item: NewMemoryItem): Promise<MemoryItem>;
   getMemory(memoryId: string): Promise<MemoryItem | null>;
   /** Full-text search, best first. Any query text is safe: it is matched as words, never as syntax. */

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allowedTools } from '../collective/roles.js';
 import { type CollectiveStore, createSqliteStore } from '../store/index.js';
 import { ALL_TOOLS } from './all-tools.js';
-import { createToolBox, turnMessageId } from './create-tool-box.js';
+import { callKey, createToolBox, turnMessageId } from './create-tool-box.js';
 
 let directory = '';
 let store: CollectiveStore;
@@ -41,13 +41,33 @@ describe('the tool box', () => {
     expect(tools.specs.some((spec) => spec.name === 'write_report')).toBe(false);
   });
 
-  it('derives message ids from the turn, so a replayed turn publishes nothing twice', async () => {
+  it('derives message ids from the turn and the call, so a replayed turn publishes nothing twice', async () => {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const tools = box('instance_1', 'explorer', '7');
       await tools.call('send_message', { to: 'broadcast', type: 'finding', content: 'once' });
+      // The same call twice in one turn is two messages (its occurrence is part of the id), in both lives.
+      await tools.call('share_finding', { content: 'the lease clock is local to each host', tags: ['lease'] });
+      await tools.call('send_message', { content: 'once', type: 'finding', to: 'broadcast' });
     }
-    expect(await store.readMessages({ audience: { all: true }, after: 0 })).toHaveLength(1);
-    expect(turnMessageId('instance_1', '7', 0)).not.toBe(turnMessageId('instance_1', '8', 0));
+    const stored = await store.readMessages({ audience: { all: true }, after: 0 });
+    expect(stored.map((message) => message.content)).toEqual(['once', 'the lease clock is local to each host', 'once']);
+    expect(await store.countMemory()).toBe(1);
+    const key = callKey('send_message', {}, 0, 0);
+    expect(turnMessageId('instance_1', '7', key)).not.toBe(turnMessageId('instance_1', '8', key));
+  });
+
+  it('stores what a replayed turn does differently: new content gets a new id, and the first life\'s writes stay', async () => {
+    const first = box('instance_1', 'explorer', '3');
+    expect((await first.call('answer', { to: 'human', answer: 'first life: 3 files' })).ok).toBe(true);
+    expect((await first.call('share_finding', { content: 'src/a.ts calls eval on user input' })).ok).toBe(true);
+    // Killed before its checkpoint; the next life replays turn 3 and its model answers otherwise.
+    const replay = box('instance_1', 'explorer', '3');
+    expect((await replay.call('answer', { to: 'human', answer: 'second life: 4 files' })).ok).toBe(true);
+    expect((await replay.call('share_finding', { content: 'src/b.ts writes secrets into the log file' })).ok).toBe(true);
+    const toHuman = await store.readMessages({ audience: { human: true }, after: 0 });
+    expect(toHuman.map((message) => message.content)).toEqual(['first life: 3 files', 'second life: 4 files']);
+    const memory = await store.listMemory({ order: 'recency' });
+    expect(memory.map((item) => item.content).sort()).toEqual(['src/a.ts calls eval on user input', 'src/b.ts writes secrets into the log file']);
   });
 
   it('lets only the coordinator create tasks, and completion carries evidence and broadcasts task_complete', async () => {

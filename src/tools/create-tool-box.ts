@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ToolBox, ToolResult } from './tool-box.js';
-import { ProtocolError, describeIssues } from '../protocol/index.js';
+import { ProtocolError, canonicalJson, describeIssues } from '../protocol/index.js';
 import { StoreError } from '../store/index.js';
 import type { ToolDefinition, ToolEnvironment } from './tool-definition.js';
 
@@ -18,7 +18,7 @@ export interface ToolBoxSetup extends Omit<ToolEnvironment, 'nextMessageId' | 's
   /** What this instance has been shown already (default: nothing). */
   seen?: { seq: number };
   tools: readonly ToolDefinition[];
-  /** Identifies the turn; message ids derive from it so a replayed turn re-publishes the same ids. */
+  /** Identifies the turn; message ids derive from it and from each call, so a replayed turn repeats the same ids for the same calls. */
   turnKey: string;
   /** Tool names this caller may use (its role's permissions); absent → every tool. */
   allowed?: ReadonlySet<string>;
@@ -28,9 +28,19 @@ export interface ToolBoxSetup extends Omit<ToolEnvironment, 'nextMessageId' | 's
   onCall?: (phase: 'start' | 'end', record: ToolCallRecord) => void;
 }
 
-/** A deterministic message id for call `index` of a turn of an instance. */
-export function turnMessageId(self: string, turnKey: string, index: number): string {
-  return `msg_${createHash('sha256').update(`${self}\u0001${turnKey}\u0001${index}`).digest('hex').slice(0, 32)}`;
+/** A deterministic message id for write `callKey` (see callKey) of a turn of an instance. */
+export function turnMessageId(self: string, turnKey: string, callKey: string): string {
+  return `msg_${createHash('sha256').update(`${self}\u0001${turnKey}\u0001${callKey}`).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * Names one write of one call: the tool, its input (canonical JSON), which occurrence of that same call this is
+ * within the turn, and which write of the call. A replayed turn that makes the same calls gets the same ids, and
+ * the store returns what the first life wrote; a replay whose model chose differently (another answer, another
+ * recipient) gets new ids, so its new effects are stored instead of being mistaken for the old ones.
+ */
+export function callKey(tool: string, input: unknown, occurrence: number, write: number): string {
+  return `${tool}\u0001${canonicalJson(input)}\u0001${occurrence}\u0001${write}`;
 }
 
 function errorText(error: unknown): string {
@@ -46,8 +56,8 @@ function errorText(error: unknown): string {
 export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: readonly ToolCallRecord[] } {
   const byName = new Map(setup.tools.map((tool) => [tool.name, tool]));
   const calls: ToolCallRecord[] = [];
-  let messageIndex = 0;
-  const environment: ToolEnvironment = {
+  const occurrences = new Map<string, number>();
+  const environment: Omit<ToolEnvironment, 'nextMessageId'> = {
     store: setup.store,
     self: setup.self,
     role: setup.role,
@@ -57,7 +67,14 @@ export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: 
     seen: setup.seen ?? { seq: 0 },
     workspace: setup.workspace,
     runDirectory: setup.runDirectory,
-    nextMessageId: () => turnMessageId(setup.self, setup.turnKey, messageIndex++),
+  };
+  /** The environment of one call: its message ids are derived from the call itself (see callKey). */
+  const callEnvironment = (name: string, input: unknown): ToolEnvironment => {
+    const same = `${name}\u0001${canonicalJson(input)}`;
+    const occurrence = occurrences.get(same) ?? 0;
+    occurrences.set(same, occurrence + 1);
+    let write = 0;
+    return { ...environment, nextMessageId: () => turnMessageId(setup.self, setup.turnKey, callKey(name, input, occurrence, write++)) };
   };
   const permitted = (tool: ToolDefinition): boolean =>
     (tool.roles === undefined || tool.roles.includes(setup.role)) && (setup.allowed === undefined || setup.allowed.has(tool.name));
@@ -82,7 +99,7 @@ export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: 
       if (refusal !== null) return finish({ ok: false, error: refusal });
       setup.onCall?.('start', { tool: name, input, ok: true, ms: 0 });
       try {
-        const data: unknown = await tool.run(parsed.data, environment);
+        const data: unknown = await tool.run(parsed.data, callEnvironment(name, parsed.data));
         return finish({ ok: true, data: data ?? null });
       } catch (error) {
         return finish({ ok: false, error: errorText(error) });

@@ -1,9 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { z } from 'zod';
 import { walkWorkspace } from '../workspace/walk-workspace.js';
 import { resolveInWorkspace } from '../workspace/workspace-path.js';
 import { recordCoverage } from './coverage.js';
+import { type LinearPattern, compileLinearPattern } from './linear-pattern.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const MAX_FILE_BYTES = 256 * 1024;
@@ -37,6 +39,51 @@ export function numberedRead(path: string, text: string, fromLine: number | unde
 
 const folderField = z.string().max(1000).optional().describe('Folder of the workspace, relative to its root (default: the whole workspace).');
 
+/**
+ * Reads a workspace file as text if it is a regular file of at most MAX_FILE_BYTES. A FIFO, socket or device
+ * would block the read (and the whole instance with it) or never end, so only regular files are opened.
+ */
+function readRegularText(absolute: string, shown: string): string {
+  // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting; the check is on the opened
+  // descriptor, so a file swapped for a FIFO after a stat cannot slip through.
+  const descriptor = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) throw new Error(`${shown} is not a regular file; only regular files are read`);
+    if (stats.size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES} bytes; find the lines with grep, then read a range`);
+    return readFileSync(descriptor, 'utf8');
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
+ * Matches `pattern` against each line of the regular files under `folder`. Every file gives the event loop a
+ * turn, so heartbeats go on during a search of a large workspace, and an abort stops it between files.
+ */
+async function grepWorkspace(pattern: LinearPattern, workspace: string, folder: string | undefined, limit: number, signal: AbortSignal): Promise<{ matches: Array<{ at: string; line: string }>; cut: boolean }> {
+  const root = resolveInWorkspace(workspace, '.');
+  const { files } = filesUnder(workspace, folder, 5000);
+  const matches: Array<{ at: string; line: string }> = [];
+  let cut = false;
+  for (const file of files) {
+    if (cut || signal.aborted) break;
+    await setImmediate();
+    let text: string;
+    try {
+      text = readRegularText(join(root, file), file);
+    } catch {
+      continue;
+    }
+    text.split('\n').forEach((line, index) => {
+      if (!pattern.test(line)) return;
+      if (matches.length < limit) matches.push({ at: `${file}:${index + 1}`, line: line.slice(0, 300) });
+      else cut = true;
+    });
+  }
+  return { matches, cut };
+}
+
 /** Reading the workspace: list, read and grep, confined to the workspace root. */
 export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
   defineTool({
@@ -67,9 +114,7 @@ export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
     run: async (input, env) => {
       const results = input.paths.map((path) => {
         try {
-          const absolute = resolveInWorkspace(env.workspace, path);
-          if (statSync(absolute).size > MAX_FILE_BYTES) return { path, error: `larger than ${MAX_FILE_BYTES} bytes; find the lines with grep, then read a range` };
-          return numberedRead(path, readFileSync(absolute, 'utf8'), input.fromLine, input.toLine);
+          return numberedRead(path, readRegularText(resolveInWorkspace(env.workspace, path), path), input.fromLine, input.toLine);
         } catch (error) {
           return { path, error: error instanceof Error ? error.message : String(error) };
         }
@@ -80,35 +125,15 @@ export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
   }),
   defineTool({
     name: 'grep',
-    description: 'Search workspace files for a regular expression; returns path:line matches (at most `limit`), and says when it stopped at the limit.',
+    description: 'Search workspace files for a regular expression (RE2 syntax: no backreferences or lookaround); returns path:line matches (at most `limit`), and says when it stopped at the limit.',
     input: z.strictObject({
-      pattern: z.string().min(1).max(500).describe('JavaScript regular expression, matched against each line.'),
+      pattern: z.string().min(1).max(500).describe('Regular expression (RE2 syntax), matched against each line.'),
       folder: folderField,
       limit: z.number().int().min(1).max(1000).optional().describe('Most matches to return (default 100).'),
     }),
     run: async (input, env) => {
-      let regex: RegExp;
-      try {
-        regex = new RegExp(input.pattern);
-      } catch (error) {
-        throw new Error(`invalid pattern: ${(error as Error).message}`);
-      }
-      const root = resolveInWorkspace(env.workspace, '.');
-      const { files } = filesUnder(env.workspace, input.folder, 5000);
       const limit = input.limit ?? 100;
-      const matches: Array<{ at: string; line: string }> = [];
-      let cut = false;
-      for (const file of files) {
-        const absolute = join(root, file);
-        if (statSync(absolute).size > MAX_FILE_BYTES) continue;
-        const lines = readFileSync(absolute, 'utf8').split('\n');
-        lines.forEach((line, index) => {
-          if (!regex.test(line)) return;
-          if (matches.length < limit) matches.push({ at: `${file}:${index + 1}`, line: line.slice(0, 300) });
-          else cut = true;
-        });
-        if (cut) break;
-      }
+      const { matches, cut } = await grepWorkspace(compileLinearPattern(input.pattern), env.workspace, input.folder, limit, env.signal);
       await recordCoverage(env, 'grep', [`grep ${input.pattern} in ${input.folder ?? '.'}`]);
       return cut ? { matches, cut, note: `stopped at ${limit} matches: narrow the pattern or the folder` } : { matches, cut };
     },

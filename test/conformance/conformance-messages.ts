@@ -54,6 +54,23 @@ export function messageCases(target: ConformanceTarget): void {
       expect(await store.readMessages({ audience: { all: true }, after: 0 })).toHaveLength(1);
     });
 
+    test('publishing an id again with other content is refused as a conflict, and the stored message stays', async ({ store }) => {
+      await registerInstances(store, 2);
+      const first = await store.publish({ id: 'msg_fixed', from: 'instance_1', to: 'human', type: 'answer', content: 'first', metadata: { a: 1, b: [1, 2] } });
+      // Key order is not content: the same metadata written in another order is the same message.
+      expect(await store.publish({ id: 'msg_fixed', from: 'instance_1', to: 'human', type: 'answer', content: 'first', metadata: { b: [1, 2], a: 1 } })).toEqual(first);
+      for (const other of [
+        { content: 'second' },
+        { to: 'instance_2' },
+        { type: 'finding' as const },
+        { metadata: { a: 2, b: [1, 2] } },
+      ]) {
+        await expect(store.publish({ id: 'msg_fixed', from: 'instance_1', to: 'human', type: 'answer', content: 'first', metadata: { a: 1, b: [1, 2] }, ...other }))
+          .rejects.toSatisfy((error) => StoreError.hasCode(error, 'conflict'));
+      }
+      expect(await store.readMessages({ audience: { all: true }, after: 0 })).toEqual([first]);
+    });
+
     test('reads resume after a seq and honour the limit', async ({ store }) => {
       await registerInstances(store, 1);
       const published = [];

@@ -66,14 +66,18 @@ export function recordCases(target: ConformanceTarget): void {
       expect((await store.searchMemory('dashboard')).map((hit) => hit.item.tags)).toEqual([['dashboard']]);
     });
 
-    test('lists by recency and by importance; an id written twice is stored once', async ({ store, clock }) => {
+    test('lists by recency and by importance; an id written twice is stored once, and refused with other content', async ({ store, clock }) => {
       await registerInstances(store, 1);
       await store.remember({ id: 'mem_a', kind: 'finding', content: 'a', importance: 0.9, author: 'instance_1' });
       clock.advance(10);
       await store.remember({ id: 'mem_b', kind: 'decision', content: 'b', importance: 0.1, author: 'instance_1' });
       clock.advance(10);
       await store.remember({ id: 'mem_c', kind: 'finding', content: 'c', importance: 0.5, author: 'instance_1' });
-      await store.remember({ id: 'mem_c', kind: 'finding', content: 'c again', importance: 0.5, author: 'instance_1' });
+      expect((await store.remember({ id: 'mem_c', kind: 'finding', content: 'c', importance: 0.5, author: 'instance_1' })).content).toBe('c');
+      // The same id with other content is a write the store cannot hold: an error, never a silent success.
+      await expect(store.remember({ id: 'mem_c', kind: 'finding', content: 'c again', importance: 0.5, author: 'instance_1' })).rejects.toSatisfy((error) =>
+        StoreError.hasCode(error, 'conflict'),
+      );
       expect((await store.listMemory({ order: 'recency' })).map((item) => item.id)).toEqual(['mem_c', 'mem_b', 'mem_a']);
       expect((await store.listMemory({ order: 'importance', limit: 2 })).map((item) => item.id)).toEqual(['mem_a', 'mem_c']);
       expect((await store.listMemory({ order: 'recency', kinds: ['decision'] })).map((item) => item.id)).toEqual(['mem_b']);

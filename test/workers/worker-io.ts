@@ -104,3 +104,6 @@ export function watchParent(onLine?: (line: string) => void): void {
   });
   process.stdin.on('end', () => process.exit(0));
 }
+
+/** The one line a run-lock taker prints: whether it got the run directory's lock. */
+export const lockTakerEventSchema = z.strictObject({ event: z.enum(['acquired', 'refused']), pid: z.number().int().positive() });

@@ -7,7 +7,7 @@ import { unpricedModels } from './unpriced-models.js';
 import { runPaths } from '../../core/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
-import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord } from '../../orchestrator/run-config.js';
+import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord, runPlanProblems } from '../../orchestrator/run-config.js';
 import { startRunTrace } from '../../telemetry/run-trace.js';
 import { environmentNotes } from '../environment-notes.js';
 import { CliError } from '../cli-error.js';
@@ -100,12 +100,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(governor === undefined ? {} : { governor }),
     ...(config.wake === undefined ? {} : { wake: config.wake }),
   };
+  const problems = record === null ? runPlanProblems(settings, instances, config) : [];
+  if (problems.length > 0) throw new CliError(`invalid configuration: ${problems.join('; ')}`);
   const timeoutMs = parseSeconds(flags.timeout);
   const dashboardPort = parsePort(flags.dashboardPort, '--dashboard-port');
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  tolerateClosedOutput();
   const display = createDisplay(flags.json === true ? 'json' : process.stdout.isTTY ? 'tty' : 'lines');
   const runGovernor = record?.settings.governor ?? governor;
   for (const model of runGovernor === undefined || runGovernor === 'off' ? [] : unpricedModels(instances, runGovernor.prices, process.env)) {
@@ -176,6 +179,18 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * The run outlives whoever reads its output: `tachikoma run | head -1` closes the pipe after one line, and the
+ * write that follows fails with EPIPE. That ends the reading, not the collective. Kept for the life of the
+ * process: the last lines are written after the run has ended.
+ */
+function tolerateClosedOutput(): void {
+  const onError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  };
+  process.stdout.on('error', onError);
 }
 
 const UP = new Set(['idle', 'thinking', 'writing', 'tool', 'waiting']);

@@ -9,6 +9,7 @@ import {
 import type { MemoryHit, MemoryListOptions, MemorySearchOptions } from '../collective-store.js';
 import { queryWords } from '../memory-query.js';
 import { checkMemoryLimit, newMemoryItem } from '../shared/memory-rules.js';
+import { memoryClash } from '../shared/replay-rules.js';
 import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, decodeRow, reader } from './postgres-context.js';
 import { validateInput } from '../shared/records.js';
@@ -51,6 +52,8 @@ export function remember(context: PostgresContext, input: NewMemoryItem): Promis
     if (inserted.length === 0) {
       const existing = await readMemory(context, tx, item.id);
       if (existing === undefined) throw new StoreError('corrupt', `memory item ${item.id} exists but cannot be read`);
+      const clash = memoryClash(existing, item);
+      if (clash !== null) throw clash;
       return existing;
     }
     tx.history('memory', 'remembered', item.id, item);

@@ -4,6 +4,7 @@ import { StoreError } from '../store-error.js';
 import { type PostgresContext, type Queryable, nowIso, pooled, unknownInstance } from './postgres-context.js';
 import { ConcurrentInsert, classifyFailure } from './postgres-errors.js';
 import { type MessageRow, decodeMessageRow } from '../shared/message-rows.js';
+import { messageClash } from '../shared/replay-rules.js';
 import { MESSAGE_COLUMNS } from './postgres-messages.js';
 import { validateInput } from '../shared/records.js';
 import { withRetry } from './postgres-retry.js';
@@ -15,6 +16,13 @@ interface PendingPublish {
 }
 
 type Outcome = { message: Message } | { error: StoreError };
+
+/** The outcome for `message` when its id is already taken by `stored`: the stored one if it repeats it, else a conflict. */
+function repeatOutcome(stored: Outcome | undefined, message: Omit<Message, 'seq'>): Outcome | undefined {
+  if (stored === undefined || 'error' in stored) return stored;
+  const clash = messageClash(stored.message, message);
+  return clash === null ? stored : { error: clash };
+}
 
 /** Largest batch written by one statement. */
 const MAX_BATCH = 500;
@@ -121,14 +129,15 @@ export class PostgresPublisher {
     for (const [index, message] of messages.entries()) {
       const problem = await this.addressProblem(db, message, unknown);
       if (problem !== undefined) outcomes[index] = { error: problem };
-      else if (existing.has(message.id)) outcomes[index] = existing.get(message.id);
+      else if (existing.has(message.id)) outcomes[index] = repeatOutcome(existing.get(message.id), message);
       else fresh.set(message.id, [...(fresh.get(message.id) ?? []), index]);
     }
     if (fresh.size > 0) {
       const firsts = [...fresh.values()].map((indexes) => messages[indexes[0] ?? -1]).filter((message) => message !== undefined);
       const base = await this.insert(firsts);
       firsts.forEach((message, offset) => {
-        for (const index of fresh.get(message.id) ?? []) outcomes[index] = { message: { ...message, seq: base + offset + 1 } };
+        const stored = { ...message, seq: base + offset + 1 };
+        for (const index of fresh.get(message.id) ?? []) outcomes[index] = repeatOutcome({ message: stored }, messages[index] ?? message);
       });
     }
     return messages.map((_, index) => outcomes[index] ?? { error: new StoreError('unavailable', 'message was not written') });

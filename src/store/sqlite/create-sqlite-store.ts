@@ -28,18 +28,41 @@ export interface SqliteStoreOptions extends StoreOptions {
 
 const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
+/**
+ * A failure to open or prepare the file as the store's own error, in one line that says what to do: a file that
+ * is not a database (or is damaged) is `corrupt`; one that cannot be written (read-only file or folder, no
+ * permission, a full disk) is `unavailable`.
+ */
+function openFailure(path: string, error: unknown): StoreError {
+  if (StoreError.isInstance(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new StoreError('corrupt', `the store at ${path} is not a readable database (${reason}); restore it from a backup, or use another --run-dir`, { cause: error });
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+    return new StoreError('unavailable', `cannot open the store at ${path} (${reason}): the store needs its file and its folder writable, even to be read`, { cause: error });
+  }
+  return new StoreError('unavailable', `cannot open the store at ${path}: ${reason}`, { cause: error });
+}
+
 function openDatabase(path: string, options: SqliteStoreOptions): Database.Database {
-  mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
   try {
+    mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
   } catch (error) {
-    throw new StoreError('unavailable', `cannot open the store at ${path}: ${(error as Error).message}`, { cause: error });
+    throw openFailure(path, error);
   }
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  db.pragma('foreign_keys = ON');
+  try {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    db.close();
+    throw openFailure(path, error);
+  }
   return db;
 }
 
@@ -54,7 +77,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     migrate(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   } catch (error) {
     db.close();
-    throw error;
+    throw openFailure(absolute, error);
   }
   const waker = new ChangeWaker(absolute, options.pollIntervalMs ?? 1000);
   // Inbox followers (every instance) need only message commits: registrations, heartbeats with news, task and

@@ -9,6 +9,7 @@ import {
 import type { MemoryHit, MemoryListOptions, MemorySearchOptions } from '../collective-store.js';
 import { ftsQuery } from '../memory-query.js';
 import { checkMemoryLimit, newMemoryItem } from '../shared/memory-rules.js';
+import { memoryClash } from '../shared/replay-rules.js';
 import { StoreError } from '../store-error.js';
 import { type SqliteContext, appendHistory, decodeRow, sql, validateInput, writeTransaction } from './sqlite-context.js';
 
@@ -40,6 +41,8 @@ export function remember(context: SqliteContext, input: NewMemoryItem): MemoryIt
     if (inserted === undefined) {
       const existing = readMemory(context, item.id);
       if (existing === undefined) throw new StoreError('corrupt', `memory item ${item.id} exists but cannot be read`);
+      const clash = memoryClash(existing, item);
+      if (clash !== null) throw clash;
       return existing;
     }
     sql(context, 'INSERT INTO memory_fts (rowid, content, tags) VALUES (?, ?, ?)').run(inserted.rowid, item.content, item.tags.join(' '));

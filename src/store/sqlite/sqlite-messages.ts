@@ -8,6 +8,7 @@ import type { Audience } from '../collective-store.js';
 import type { ScanResult } from '../follow-sequence.js';
 import { type MessageRow, checkCursor, decodeMessageRow, messagePage } from '../shared/message-rows.js';
 import { newId } from '../new-id.js';
+import { messageClash } from '../shared/replay-rules.js';
 import { StoreError } from '../store-error.js';
 import { type SqliteContext, appendHistory, nowIso, requireInstance, retryWhileBusy, sql, validateInput } from './sqlite-context.js';
 
@@ -52,6 +53,8 @@ function insertOne(context: SqliteContext, message: Omit<Message, 'seq'>): Messa
     const existing = sql(context, 'SELECT * FROM messages WHERE id = ?').get(message.id) as MessageRow | undefined;
     const decoded = existing === undefined ? undefined : decodeMessageRow(context, existing);
     if (decoded === undefined) throw new StoreError('corrupt', `message ${message.id} exists but cannot be read`);
+    const clash = messageClash(decoded, message);
+    if (clash !== null) throw clash;
     return decoded;
   }
   appendHistory(context, 'message', 'published', message.id, null);
