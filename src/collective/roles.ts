@@ -12,7 +12,7 @@ const COMMON_TOOLS = [
 /** What each base role may do beyond the common tools. */
 const ROLE_TOOLS: Record<Role, readonly string[]> = {
   explorer: ['share_finding'],
-  builder: ['share_finding', 'write_report'],
+  builder: ['share_finding', 'write_report', 'edit_file', 'write_file', 'run_command'],
   reflector: ['synthesize', 'share_finding'],
   coordinator: ['share_finding', 'synthesize'],
 };

@@ -13,6 +13,7 @@ import {
   voteRuleSchema,
 } from '../protocol/index.js';
 import { rememberUnique } from '../memory/index.js';
+import { submitChange } from './submit-change.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const findingInput = z.strictObject({
@@ -102,6 +103,9 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
     description: 'Complete the task this instance holds, with a result and evidence (path:line or message ids).',
     input: z.strictObject({ taskId: idSchema, result: textSchema, evidence: z.array(evidenceSchema).min(1).max(200) }),
     run: async (input, env) => {
+      const held = await env.store.getTask(input.taskId);
+      // A builder's written work is committed for review before the task counts as done.
+      const change = held === null ? null : await submitChange(env, held);
       const task = await env.store.completeTask(input.taskId, env.self, { result: input.result, evidence: input.evidence });
       await env.store.publish({
         id: env.nextMessageId(),
@@ -112,7 +116,7 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
         metadata: { taskId: task.id, evidence: input.evidence.slice(0, 50) },
       });
       if (env.currentTask.id === task.id) env.currentTask.id = null;
-      return task;
+      return change === null ? task : { ...task, change };
     },
   }),
   defineTool({

@@ -54,6 +54,7 @@ export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: 
     leaseMs: setup.leaseMs,
     workspace: setup.workspace,
     runDirectory: setup.runDirectory,
+    ...(setup.changes === undefined ? {} : { changes: setup.changes }),
     nextMessageId: () => turnMessageId(setup.self, setup.turnKey, messageIndex++),
   };
   const permitted = (tool: ToolDefinition): boolean =>
