@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { governorSettingsSchema } from '../governor/budget.js';
+import { changeSettingsSchema } from '../workspace/change-settings.js';
 import { instanceIdSchema, parseJsonRecord, roleSchema } from '../protocol/index.js';
 
 /**
@@ -20,6 +21,7 @@ export const instanceLaunchSchema = z.strictObject({
   idleCheckMs: z.number().int().positive().optional(),
   leaseMs: z.number().int().positive().optional(),
   governor: governorSettingsSchema.optional(),
+  changes: changeSettingsSchema.optional(),
 });
 export type InstanceLaunch = z.infer<typeof instanceLaunchSchema>;
 

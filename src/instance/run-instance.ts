@@ -3,6 +3,7 @@ import type { Message, Role } from '../protocol/index.js';
 import type { CollectiveStore } from '../store/index.js';
 import type { ToolDefinition } from '../tools/tool-definition.js';
 import type { GovernorSettings } from '../governor/budget.js';
+import type { ChangeSettings } from '../workspace/change-settings.js';
 import { Governor } from '../governor/governor.js';
 import { InboxQueue } from './inbox-queue.js';
 import { InstanceStatusBoard } from './instance-status.js';
@@ -37,6 +38,8 @@ export interface InstanceRuntimeOptions {
   leaseMs?: number;
   /** Budgets and loop guards; absent → no limits. */
   governorSettings?: GovernorSettings;
+  /** How builders change code in this run (command allowlist, writing in place, review quorum). */
+  changes?: ChangeSettings;
   /** The model the brain uses (prices the tokens), when it has one. */
   model?: string;
 }
@@ -67,6 +70,7 @@ class InstanceSession {
       id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, runDirectory: options.runDirectory,
       store: options.store, brain: options.brain, logger: options.logger, stop: options.stop, board, governor, tools: options.tools,
       leaseMs: options.leaseMs ?? 60_000, quickTurnMs: options.quickTurnMs ?? DEFAULT_QUICK_TURN_MS,
+      ...(options.changes === undefined ? {} : { changes: options.changes }),
     };
   }
 

@@ -5,6 +5,7 @@ import { allowedTools } from '../collective/roles.js';
 import { ALL_TOOLS } from '../tools/all-tools.js';
 import { type ToolCallRecord, createToolBox } from '../tools/create-tool-box.js';
 import type { ToolDefinition } from '../tools/tool-definition.js';
+import type { ChangeSettings } from '../workspace/change-settings.js';
 import type { Governor } from '../governor/governor.js';
 import { buildTurnContext } from './build-turn-context.js';
 import type { InstanceStatusBoard } from './instance-status.js';
@@ -30,6 +31,7 @@ export interface TurnScope {
   tools: readonly ToolDefinition[] | undefined;
   leaseMs: number;
   quickTurnMs: number;
+  changes?: ChangeSettings;
 }
 
 export interface TurnResult {
@@ -65,6 +67,7 @@ export async function takeTurn(scope: TurnScope, batch: readonly Message[], meta
       leaseMs: scope.leaseMs, workspace: scope.workspace, runDirectory: scope.runDirectory, allowed: allowedTools(scope.role, true),
       ...(governor === undefined ? {} : { guard: (name: string, input: unknown) => governor.guard.check(name, input) }),
       turnKey: `${board.iteration}`,
+      ...(scope.changes === undefined ? {} : { changes: scope.changes }),
       onCall: (phase, record) => {
         // Only a change of kind is written: a run of reads stays one 'tool' status, not two writes per call.
         const next: InstanceStatus = WRITING_TOOLS.has(record.tool) ? 'writing' : 'tool';

@@ -1,3 +1,4 @@
+import { settleChanges } from './settle-changes.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { launchArguments } from '../instance/instance-launch.js';
 import { BRAINS, isBrainKind } from '../brain/registry.js';
@@ -79,6 +80,7 @@ function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: s
       brainOptions: spec.brainOptions, heartbeatMs: settings.heartbeatMs, idleCheckMs: settings.idleCheckMs,
       leaseMs: settings.leaseMs, ...(options.store === null ? {} : { store: options.store }),
       ...(settings.governor === undefined ? {} : { governor: settings.governor }),
+      ...(settings.changes === undefined ? {} : { changes: settings.changes }),
     }),
   ];
 }
@@ -198,7 +200,8 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
         void (async () => {
           const reoffered = await store.reofferExpired();
           const closed = await store.closeDue();
-          if (reoffered.length > 0 || closed.length > 0) views.schedule();
+          const settled = await settleChanges(store, options.workspace, paths.root);
+          if (reoffered.length > 0 || closed.length > 0 || settled > 0) views.schedule();
         })().catch(() => undefined);
       }, 2000),
     );

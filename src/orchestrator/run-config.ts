@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { governorSettingsSchema } from '../governor/budget.js';
+import { changeSettingsSchema } from '../workspace/change-settings.js';
 import { instanceIdFor, parseJsonRecord, roleSchema, timestampSchema, type Role } from '../protocol/index.js';
 
 /** The roles instances get, in order, when the config names none. */
@@ -37,6 +38,12 @@ export const configFileSchema = z.strictObject({
   maxRestarts: z.number().int().min(0).max(100).optional(),
   restartWindowMs: z.number().int().min(1000).max(3_600_000).optional(),
   governor: governorSettingsSchema.optional(),
+  /** Commands `run_command` may run (each a prefix of words, e.g. "npm test"). */
+  commands: z.array(z.string().min(1).max(200)).max(100).optional(),
+  /** Allows the writing tools to write straight into a workspace that is not a git repository. */
+  allowWriteInPlace: z.boolean().optional(),
+  /** Votes a "merge <branch>?" proposal needs. */
+  reviewQuorum: z.number().int().min(1).max(32).optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
@@ -79,6 +86,7 @@ export const runRecordSchema = z.strictObject({
     maxRestarts: z.number().int(),
     restartWindowMs: z.number().int(),
     governor: governorSettingsSchema.optional(),
+    changes: changeSettingsSchema.optional(),
   }),
   state: z.enum(['running', 'stopped', 'done', 'crashed']),
   orchestratorPid: z.number().int().nullable(),

@@ -6,7 +6,8 @@ import { type GovernorSettings, governorSettingsSchema } from '../../governor/bu
 import { runPaths } from '../../core/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
-import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord } from '../../orchestrator/run-config.js';
+import { type ConfigFile, DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord } from '../../orchestrator/run-config.js';
+import type { ChangeSettings } from '../../workspace/change-settings.js';
 import { CliError } from '../cli-error.js';
 import { formatEvent } from '../format-event.js';
 import { defaultRunDirectory } from '../run-directory.js';
@@ -77,6 +78,16 @@ function positiveNumber(text: string | undefined, flag: string): number | undefi
   return value;
 }
 
+/** The config's change settings (command allowlist, writing in place, review quorum), when it sets any. */
+function changeSettingsFromConfig(config: ConfigFile): { changes?: ChangeSettings } {
+  const changes: ChangeSettings = {
+    ...(config.commands === undefined ? {} : { commands: config.commands }),
+    ...(config.allowWriteInPlace === undefined ? {} : { allowWriteInPlace: config.allowWriteInPlace }),
+    ...(config.reviewQuorum === undefined ? {} : { reviewQuorum: config.reviewQuorum }),
+  };
+  return Object.keys(changes).length === 0 ? {} : { changes };
+}
+
 /** The governor settings: the config's, with --max-turns/--max-tokens/--max-cost as per-instance budgets on top. */
 function governorFromFlags(configured: GovernorSettings | undefined, flags: RunFlags): GovernorSettings | undefined {
   const turns = positiveNumber(flags.maxTurns, '--max-turns');
@@ -114,6 +125,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...DEFAULT_SETTINGS,
     ...Object.fromEntries(Object.entries(config).filter(([key]) => key in DEFAULT_SETTINGS)),
     ...(governor === undefined ? {} : { governor }),
+    ...changeSettingsFromConfig(config),
   };
   const record = flags.resume === true && existsSync(runPaths(runDirectory).runFile) ? readRunRecord(runPaths(runDirectory).runFile) : null;
   const instances = record?.instances ?? planInstances(parseCount(flags.instances, config.instances ?? 3), config, brain, brainOptions);
