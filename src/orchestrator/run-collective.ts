@@ -111,6 +111,7 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
   const background = new AbortController();
   const views = new ViewWriter(store, paths, 250, undefined, () => undefined);
   const timers: NodeJS.Timeout[] = [];
+  let upkeepRunning = false;
   let endState: EndState = 'stopped';
   let finish: (state: EndState) => void = () => undefined;
   const finished = new Promise<EndState>((resolve) => {
@@ -197,12 +198,17 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
         }).catch(() => undefined);
       }, options.settings.heartbeatMs),
       setInterval(() => {
+        // One upkeep at a time: a slow merge must not let the next tick settle the same vote again.
+        if (upkeepRunning) return;
+        upkeepRunning = true;
         void (async () => {
           const reoffered = await store.reofferExpired();
           const closed = await store.closeDue();
           const settled = await settleChanges(store, options.workspace, paths.root);
           if (reoffered.length > 0 || closed.length > 0 || settled > 0) views.schedule();
-        })().catch(() => undefined);
+        })().catch(() => undefined).finally(() => {
+          upkeepRunning = false;
+        });
       }, 2000),
     );
     if (options.timeoutMs !== undefined) timers.push(setTimeout(() => finish('stopped'), options.timeoutMs));
