@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -129,5 +129,27 @@ describe('builders change code in their own worktrees, merged only through a vot
     expect(checkoutSnapshot(workspace)).toEqual(before);
     const tachikomaRefs = gitIn(workspace, ['for-each-ref', '--format=%(refname)', 'refs/heads/tachikoma/']).split('\n').filter(Boolean);
     expect(tachikomaRefs).toContain(`refs/heads/${integration}`);
+
+    // `tachikoma changes` lists each change with its votes and merge state.
+    const listed = await cli(['changes', '--json', '--run-dir', runDirectory]);
+    expect(listed.status, listed.stderr).toBe(0);
+    const listing = JSON.parse(listed.stdout) as { integration: string; changes: Array<{ taskId: string; merge: { state: string }; vote: { votes: Array<{ option: string }> } }> };
+    expect(listing.integration).toBe(integration);
+    expect(Object.fromEntries(listing.changes.map((change) => [change.taskId, change.merge.state]))).toEqual({ 't-a': 'merged', 't-b': 'rejected', [loser]: 'conflict', [loser === 't-c1' ? 't-c2' : 't-c1']: 'merged' });
+    expect(listing.changes.find((change) => change.taskId === 't-b')?.vote.votes.map((vote) => vote.option)).toEqual(['reject']);
+
+    // --apply refuses a dirty working tree with one line, then merges the integration branch when it is clean.
+    writeFileSync(join(workspace, 'a.txt'), 'my own edit\n');
+    const refused = await cli(['changes', '--apply', '--run-dir', runDirectory]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/uncommitted changes/);
+    expect(readFileSync(join(workspace, 'a.txt'), 'utf8')).toBe('my own edit\n');
+    gitIn(workspace, ['checkout', '--', 'a.txt']);
+    const applied = await cli(['changes', '--apply', '--run-dir', runDirectory]);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(readFileSync(join(workspace, 'a.txt'), 'utf8')).toBe('A changed by instance_1\n');
+    expect(readFileSync(join(workspace, 'b.txt'), 'utf8')).toBe('b line\n');
+    expect(gitIn(workspace, ['rev-parse', '--abbrev-ref', 'HEAD']).trim()).toBe('main');
   }, 120_000);
 });
