@@ -5,24 +5,13 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { parseAllowedCommand, runArgv } from '../workspace/allowed-command.js';
 import { allowedCommands } from '../workspace/change-settings.js';
-import { ensureInstanceWorktree } from '../workspace/instance-worktree.js';
 import { resolveForWrite, resolveInWorkspace } from '../workspace/workspace-path.js';
-import { type ToolDefinition, type ToolEnvironment, defineTool } from './tool-definition.js';
+import { changeRoot } from './instance-root.js';
+import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const MAX_WRITE_BYTES = 1024 * 1024;
 const COMMAND_TIMEOUT_MS = 120_000;
 const MAX_COMMAND_OUTPUT = 64 * 1024;
-
-/**
- * Where this instance's writes and commands act: its own git worktree (made at the first call) when the workspace
- * is a git repository; the workspace itself only when the config says `allowWriteInPlace`; otherwise a refusal.
- */
-export async function changeRoot(env: ToolEnvironment): Promise<string> {
-  const worktree = await ensureInstanceWorktree(env.workspace, env.runDirectory, env.self);
-  if (worktree !== null) return worktree.workspace;
-  if (env.changes?.allowWriteInPlace === true) return env.workspace;
-  throw new Error('refused: the workspace is not a git repository, so changes cannot be isolated and reviewed; run `git init` and commit, or set "allowWriteInPlace": true in the config');
-}
 
 const pathSchema = z.string().min(1).max(1000);
 
