@@ -38,8 +38,11 @@ export interface InstanceWorktree {
 /** Creates the integration branch at the user's HEAD unless it exists; the user's checkout is not touched. */
 export async function ensureIntegrationBranch(repository: string, runDirectory: string): Promise<string> {
   const { integration } = runBranches(runDirectory);
-  const exists = await gitRaw(repository, ['rev-parse', '--verify', '--quiet', `refs/heads/${integration}`]);
-  if (exists.code !== 0) await git(repository, ['branch', integration, 'HEAD']);
+  const exists = async (): Promise<boolean> => (await gitRaw(repository, ['rev-parse', '--verify', '--quiet', `refs/heads/${integration}`])).code === 0;
+  if (await exists()) return integration;
+  const created = await gitRaw(repository, ['branch', integration, 'HEAD']);
+  // Two builders' first writes may race to create it; the loser finds it made.
+  if (created.code !== 0 && !(await exists())) await git(repository, ['branch', integration, 'HEAD']);
   return integration;
 }
 
