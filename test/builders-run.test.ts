@@ -35,7 +35,11 @@ function reviewer(verdicts: Record<string, 'merge' | 'reject'>): unknown {
       version: 1,
       onMessage: Object.entries(verdicts).map(([taskId, option]) => ({
         match: { type: 'proposal', contentIncludes: `changes/${taskId}?` },
-        calls: [{ tool: 'vote', input: { proposalId: `merge_${taskId}`, option, reason: `review of ${taskId}: ${option}` } }],
+        calls: [
+          { tool: 'read_change', input: { proposalId: `merge_${taskId}` } },
+          { tool: 'check_change', input: { proposalId: `merge_${taskId}`, command: 'git status --short' } },
+          { tool: 'vote', input: { proposalId: `merge_${taskId}`, option, reason: `review of ${taskId}: ${option}` } },
+        ],
       })),
     },
   };
@@ -124,6 +128,11 @@ describe('builders change code in their own worktrees, merged only through a vot
     expect(errorOf(4)).toMatch(/paths with "\.\." are refused/);
     expect(errorOf(5)).toMatch(/not in a\.txt/);
     expect(errorOf(6)).toBeUndefined();
+
+    // The reviewer read each diff and ran a check on each change before voting.
+    const reviewed = turnRecords(runDirectory, 'instance_5').flatMap((record) => (record as { tools?: Array<{ tool: string; ok: boolean }> }).tools ?? []);
+    expect(reviewed.filter((entry) => entry.tool === 'read_change' && entry.ok)).toHaveLength(4);
+    expect(reviewed.filter((entry) => entry.tool === 'check_change' && entry.ok)).toHaveLength(4);
 
     // The user's checkout: every file, the index, HEAD, status and branches exactly as before.
     expect(checkoutSnapshot(workspace)).toEqual(before);

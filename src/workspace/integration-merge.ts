@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { git, gitRaw } from './git.js';
 import { ensureIntegrationBranch } from './instance-worktree.js';
+import { withScratchWorktree } from './scratch-worktree.js';
 
 /** How a merge into the integration branch ended. */
 export type MergeResult = { merged: true; commit: string } | { merged: false; conflicts: string[]; detail: string };
@@ -14,9 +13,7 @@ export type MergeResult = { merged: true; commit: string } | { merged: false; co
 export async function mergeIntoIntegration(repository: string, runDirectory: string, branch: string): Promise<MergeResult> {
   const integration = await ensureIntegrationBranch(repository, runDirectory);
   const before = (await git(repository, ['rev-parse', `refs/heads/${integration}`])).trim();
-  const scratch = join(runDirectory, 'worktrees', `.merge-${randomUUID().slice(0, 8)}`);
-  await git(repository, ['worktree', 'add', '--detach', scratch, before]);
-  try {
+  return withScratchWorktree(repository, runDirectory, before, async (scratch): Promise<MergeResult> => {
     const merge = await gitRaw(scratch, ['merge', '--no-ff', '--no-edit', '-m', `merge ${branch}`, branch]);
     if (merge.code !== 0) {
       const conflicts = (await git(scratch, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter((line) => line !== '');
@@ -27,7 +24,5 @@ export async function mergeIntoIntegration(repository: string, runDirectory: str
     // Compare-and-set: a merge that raced another leaves the ref alone and fails loudly.
     await git(repository, ['update-ref', `refs/heads/${integration}`, commit, before]);
     return { merged: true, commit };
-  } finally {
-    await gitRaw(repository, ['worktree', 'remove', '--force', scratch]);
-  }
+  });
 }
