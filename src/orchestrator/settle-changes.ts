@@ -27,6 +27,8 @@ async function sendBack(store: CollectiveStore, proposal: Proposal, branch: stri
  */
 export async function settleChanges(store: CollectiveStore, workspace: string, runDirectory: string): Promise<number> {
   const ledger = readChanges(runDirectory);
+  // Most runs change no code: no ledger, no store query.
+  if (ledger.length === 0) return 0;
   const settled = new Set(ledger.filter((entry) => entry.event !== 'committed').map((entry) => entry.proposalId));
   const pending = (await store.listProposals({ state: 'closed' })).filter((proposal) => proposal.id.startsWith('merge_') && !settled.has(proposal.id));
   if (pending.length === 0) return 0;
