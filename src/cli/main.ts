@@ -117,6 +117,18 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await tasksCommand(flags));
     });
 
+  program
+    .command('changes')
+    .description("the run's code changes: branches, diff stats, votes and merge state; --apply merges the integration branch into your current branch")
+    .option('--apply', 'merge the integration branch into the current branch (refused when the working tree is dirty)')
+    .addOption(runDirOption())
+    .addOption(storeOption())
+    .addOption(jsonOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const { changesCommand } = await import('./commands/changes-command.js');
+      setExitCode(await changesCommand(flags));
+    });
+
   const memory = program.command('memory').description('collective memory');
   memory
     .command('search')

@@ -6,13 +6,13 @@ export const COORDINATOR_LEASE = 'coordinator';
 /** Tools every role may use. */
 const COMMON_TOOLS = [
   'send_message', 'ask', 'answer', 'vote', 'search_memory', 'read_inbox', 'peers_status', 'list_tasks', 'list_proposals',
-  'read_votes', 'coordinator_lease', 'propose', 'list_memory', 'list_files', 'read_files', 'grep', 'audit_files', 'claim_task', 'complete_task', 'fail_task', 'release_task',
+  'read_votes', 'coordinator_lease', 'propose', 'list_memory', 'list_files', 'read_files', 'grep', 'audit_files', 'read_change', 'check_change', 'claim_task', 'complete_task', 'fail_task', 'release_task',
 ] as const;
 
 /** What each base role may do beyond the common tools. */
 const ROLE_TOOLS: Record<Role, readonly string[]> = {
   explorer: ['share_finding'],
-  builder: ['share_finding', 'write_report'],
+  builder: ['share_finding', 'write_report', 'edit_file', 'write_file', 'run_command'],
   reflector: ['synthesize', 'share_finding'],
   coordinator: ['share_finding', 'synthesize'],
 };

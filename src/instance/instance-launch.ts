@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { governorSettingsSchema } from '../governor/budget.js';
 import { WAKE_POLICIES } from './wake-policy.js';
+import { changeSettingsSchema } from '../workspace/change-settings.js';
 import { instanceIdSchema, parseJsonRecord, roleSchema } from '../protocol/index.js';
 
 /**
@@ -23,6 +24,7 @@ export const instanceLaunchSchema = z.strictObject({
   governor: governorSettingsSchema.optional(),
   /** Which messages start a turn (see wake-policy.ts); by default, per brain. */
   wake: z.enum(WAKE_POLICIES).optional(),
+  changes: changeSettingsSchema.optional(),
 });
 export type InstanceLaunch = z.infer<typeof instanceLaunchSchema>;
 

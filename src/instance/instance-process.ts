@@ -52,6 +52,8 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
       ...(options.idleCheckMs === undefined ? {} : { idleCheckMs: options.idleCheckMs }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
       ...(options.governor === undefined ? {} : { governorSettings: options.governor }),
+      ...(options.changes === undefined ? {} : { changes: options.changes }),
+      ...(typeof options.brainOptions.model === 'string' ? { model: options.brainOptions.model } : {}),
     });
     return 0;
   } catch (error) {

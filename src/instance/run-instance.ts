@@ -6,6 +6,7 @@ import type { ToolDefinition } from '../tools/tool-definition.js';
 import type { GovernorSettings } from '../governor/budget.js';
 import { Governor, type TurnEffect } from '../governor/governor.js';
 import { isReadOnlyTool } from '../tools/read-only-tools.js';
+import type { ChangeSettings } from '../workspace/change-settings.js';
 import { InboxQueue } from './inbox-queue.js';
 import { InstanceStatusBoard } from './instance-status.js';
 import type { Logger } from './instance-logger.js';
@@ -41,6 +42,8 @@ export interface InstanceRuntimeOptions {
   leaseMs?: number;
   /** Budgets and loop guards; absent → no limits. */
   governorSettings?: GovernorSettings;
+  /** How builders change code in this run (command allowlist, writing in place, review quorum). */
+  changes?: ChangeSettings;
   /** The model the brain uses (prices the tokens), when it has one. */
   model?: string;
   /** Which messages start a turn (default "all"); under "concerned" plain broadcasts wait for the next turn. */
@@ -77,6 +80,7 @@ class InstanceSession {
       id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, runDirectory: options.runDirectory,
       store: options.store, brain: options.brain, logger: options.logger, stop: options.stop, board, governor, tools: options.tools,
       leaseMs: options.leaseMs ?? 60_000, quickTurnMs: options.quickTurnMs ?? DEFAULT_QUICK_TURN_MS,
+      ...(options.changes === undefined ? {} : { changes: options.changes }),
     };
   }
 

@@ -5,6 +5,7 @@ import { allowedTools } from '../collective/roles.js';
 import { ALL_TOOLS } from '../tools/all-tools.js';
 import { type ToolCallRecord, createToolBox } from '../tools/create-tool-box.js';
 import type { ToolDefinition } from '../tools/tool-definition.js';
+import type { ChangeSettings } from '../workspace/change-settings.js';
 import type { Governor } from '../governor/governor.js';
 import { buildTurnContext } from './build-turn-context.js';
 import type { InstanceStatusBoard } from './instance-status.js';
@@ -33,6 +34,7 @@ export interface TurnScope {
   quickTurnMs: number;
   /** Renews the leases this instance holds and reports those lost; absent in tests that drive turns by hand. */
   keeper?: LeaseKeeper;
+  changes?: ChangeSettings;
 }
 
 export interface TurnResult {
@@ -85,6 +87,7 @@ export async function takeTurn(scope: TurnScope, batch: readonly Message[], meta
       leaseMs: scope.leaseMs, seen, workspace: scope.workspace, runDirectory: scope.runDirectory, allowed: allowedTools(scope.role, true),
       ...(governor === undefined ? {} : { guard: (name: string, input: unknown) => governor.guard.check(name, input) }),
       turnKey: `${board.iteration}`,
+      ...(scope.changes === undefined ? {} : { changes: scope.changes }),
       onCall: (phase, record) => {
         // Only a change of kind is written: a run of reads stays one 'tool' status, not two writes per call.
         const next: InstanceStatus = WRITING_TOOLS.has(record.tool) ? 'writing' : 'tool';

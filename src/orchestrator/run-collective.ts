@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { settleChanges } from './settle-changes.js';
 import { launchArguments } from '../instance/instance-launch.js';
 import { BRAINS, isBrainKind } from '../brain/registry.js';
 import writeFileAtomic from 'write-file-atomic';
@@ -85,6 +86,7 @@ function instanceArgs(options: RunCollectiveOptions, spec: InstanceSpec, root: s
       leaseMs: settings.leaseMs, ...(options.store === null ? {} : { store: options.store }),
       ...(settings.governor === undefined || settings.governor === 'off' ? {} : { governor: settings.governor }),
       ...(settings.wake === undefined ? {} : { wake: settings.wake }),
+      ...(settings.changes === undefined ? {} : { changes: settings.changes }),
     }),
   ];
 }
@@ -132,6 +134,7 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
   const background = new AbortController();
   const views = new ViewWriter(store, paths, 250, undefined, () => undefined);
   const timers: NodeJS.Timeout[] = [];
+  let upkeepRunning = false;
   let endState: EndState = 'stopped';
   let finish: (state: EndState) => void = () => undefined;
   const finished = new Promise<EndState>((resolve) => {
@@ -226,6 +229,9 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
         }).catch(() => undefined);
       }, options.settings.heartbeatMs),
       setInterval(() => {
+        // One upkeep at a time: a slow merge must not let the next tick settle the same vote again.
+        if (upkeepRunning) return;
+        upkeepRunning = true;
         void (async () => {
           const reoffered = await store.reofferExpired();
           const closed = await store.closeDue();
@@ -233,8 +239,11 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
           const allClosed = await store.listProposals({ state: 'closed' });
           const told = await voteEvents.publish(allClosed);
           if (options.untilDone) await goal.closed(allClosed);
-          if (reoffered.length > 0 || closed.length > 0 || told > 0) views.schedule();
-        })().catch(() => undefined);
+          const settled = await settleChanges(store, options.workspace, paths.root);
+          if (reoffered.length > 0 || closed.length > 0 || told > 0 || settled > 0) views.schedule();
+        })().catch(() => undefined).finally(() => {
+          upkeepRunning = false;
+        });
       }, 2000),
     );
     if (options.timeoutMs !== undefined) timers.push(setTimeout(() => finish('stopped'), options.timeoutMs));

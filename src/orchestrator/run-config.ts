@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { governorConfigSchema, resolvedGovernorSchema } from '../governor/default-governor.js';
 import { WAKE_POLICIES } from '../instance/wake-policy.js';
 import { ProtocolError, instanceIdFor, parseJsonRecord, roleSchema, timestampSchema, type Role } from '../protocol/index.js';
+import { changeSettingsSchema } from '../workspace/change-settings.js';
 
 /** The roles instances get, in order, when the config names none. */
 export const DEFAULT_ROLE_CYCLE: readonly Role[] = ['explorer', 'builder', 'reflector', 'explorer', 'explorer', 'builder', 'reflector', 'explorer'];
@@ -41,6 +42,12 @@ export const configFileSchema = z.strictObject({
   governor: governorConfigSchema.optional(),
   /** Which messages start a turn: "concerned" (default for model brains) or "all" (default for heuristic and scripted). */
   wake: z.enum(WAKE_POLICIES).optional(),
+  /** Commands `run_command` may run (each a prefix of words, e.g. "npm test"). */
+  commands: z.array(z.string().min(1).max(200)).max(100).optional(),
+  /** Allows the writing tools to write straight into a workspace that is not a git repository. */
+  allowWriteInPlace: z.boolean().optional(),
+  /** Votes a "merge <branch>?" proposal needs. */
+  reviewQuorum: z.number().int().min(1).max(32).optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
@@ -102,6 +109,7 @@ export const runRecordSchema = z.strictObject({
     restartWindowMs: z.number().int(),
     governor: resolvedGovernorSchema.optional(),
     wake: z.enum(WAKE_POLICIES).optional(),
+    changes: changeSettingsSchema.optional(),
   }),
   state: z.enum(['running', 'stopped', 'done', 'crashed']),
   orchestratorPid: z.number().int().nullable(),

@@ -15,6 +15,7 @@ import {
 import { rememberUnique } from '../memory/index.js';
 import { FINDING_LEASE, underLease } from './short-lease.js';
 import { nothingToClaim } from './board-views.js';
+import { submitChange } from './submit-change.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const findingInput = z.strictObject({
@@ -122,6 +123,9 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
       evidence: z.array(evidenceSchema).min(1).max(200).describe('At least one "path:line" reference or message id backing the result.'),
     }),
     run: async (input, env) => {
+      const held = await env.store.getTask(input.taskId);
+      // A builder's written work is committed for review before the task counts as done.
+      const change = held === null ? null : await submitChange(env, held);
       const task = await env.store.completeTask(input.taskId, env.self, { result: input.result, evidence: input.evidence });
       await env.store.publish({
         id: env.nextMessageId(),
@@ -132,7 +136,7 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
         metadata: { taskId: task.id, evidence: input.evidence.slice(0, 50) },
       });
       if (env.currentTask.id === task.id) env.currentTask.id = null;
-      return task;
+      return change === null ? task : { ...task, change };
     },
   }),
   defineTool({

@@ -67,6 +67,7 @@ export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: 
     seen: setup.seen ?? { seq: 0 },
     workspace: setup.workspace,
     runDirectory: setup.runDirectory,
+    ...(setup.changes === undefined ? {} : { changes: setup.changes }),
   };
   /** The environment of one call: its message ids are derived from the call itself (see callKey). */
   const callEnvironment = (name: string, input: unknown): ToolEnvironment => {

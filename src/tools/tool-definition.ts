@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Role } from '../protocol/index.js';
+import type { ChangeSettings } from '../workspace/change-settings.js';
 import type { CollectiveStore } from '../store/index.js';
 
 /** What a tool's run function is given besides its input. */
@@ -20,6 +21,8 @@ export interface ToolEnvironment {
   workspace: string;
   /** The run directory (absolute): where the report is written. */
   runDirectory: string;
+  /** How this run lets builders change code (command allowlist, writing in place, review quorum). */
+  changes?: ChangeSettings;
 }
 
 /** One tool: a name the brain calls it by, what it does, its input schema, and how it runs. */

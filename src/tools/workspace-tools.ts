@@ -6,6 +6,7 @@ import { walkWorkspace } from '../workspace/walk-workspace.js';
 import { resolveInWorkspace } from '../workspace/workspace-path.js';
 import { recordCoverage } from './coverage.js';
 import { type LinearPattern, compileLinearPattern } from './linear-pattern.js';
+import { readRoot } from './instance-root.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const MAX_FILE_BYTES = 256 * 1024;
@@ -93,14 +94,10 @@ export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
       folder: folderField,
       limit: z.number().int().min(1).max(5000).optional().describe('Most files to list (default 1000).'),
     }),
-    run: (input, env) => {
+    run: async (input, env) => {
       const limit = input.limit ?? 1000;
-      const { files, cut } = filesUnder(env.workspace, input.folder, limit);
-      return Promise.resolve({
-        files,
-        cut,
-        ...(cut ? { note: `cut at ${limit} files: list a sub-folder, or raise limit (at most 5000)` } : {}),
-      });
+      const { files, cut } = filesUnder(await readRoot(env), input.folder, limit);
+      return { files, cut, ...(cut ? { note: `cut at ${limit} files: list a sub-folder, or raise limit (at most 5000)` } : {}) };
     },
   }),
   defineTool({
@@ -112,9 +109,10 @@ export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
       toLine: z.number().int().min(1).optional().describe('Last line to read, inclusive (default: the end, at most 400 lines after fromLine).'),
     }),
     run: async (input, env) => {
+      const root = await readRoot(env);
       const results = input.paths.map((path) => {
         try {
-          return numberedRead(path, readRegularText(resolveInWorkspace(env.workspace, path), path), input.fromLine, input.toLine);
+          return numberedRead(path, readRegularText(resolveInWorkspace(root, path), path), input.fromLine, input.toLine);
         } catch (error) {
           return { path, error: error instanceof Error ? error.message : String(error) };
         }

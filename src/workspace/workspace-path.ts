@@ -53,3 +53,14 @@ export function resolveInWorkspace(workspace: string, requested: string, options
   }
   return options.real === true && probe === target ? real : target;
 }
+
+/**
+ * A path a tool may write: inside the root as `resolveInWorkspace` checks it (the file need not exist yet), and never
+ * inside git's own folder, whose files would let a writer rewrite history or hooks.
+ */
+export function resolveForWrite(root: string, requested: string): string {
+  const target = resolveInWorkspace(root, requested, { mustExist: false });
+  const segments = relative(realWorkspace(root), target).split(sep);
+  if (segments.includes('.git')) throw new WorkspaceEscapeError(`${requested} is inside .git; refused (write source files only)`);
+  return target;
+}

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MockLlmRequest, type MockLlmServer, type MockReply, type ToolBoxFixture, createToolBoxFixture, startMockLlmServer, trailingToolResults } from '../../../test/support/model-server/index.js';
+import { makeGitWorkspace } from '../../../test/support/git-workspace.js';
+import { worktreePath } from '../../workspace/instance-worktree.js';
 import { createClaudeAgentBrain } from './create-claude-agent-brain.js';
 import { isAgentSdkInstalled } from './load-agent-sdk.js';
 
@@ -148,5 +151,38 @@ describe.skipIf(!installed)('the claude-agent brain of a builder with an allowli
     expect(byCall.get('toolu_mock_0002')).toMatchObject({ isError: false, content: expect.stringContaining(process.version) });
     expect(byCall.get('toolu_mock_0003')).toMatchObject({ isError: true, content: expect.stringContaining('commands may not chain') });
     expect(byCall.get('toolu_mock_0003')?.content).not.toMatch(/uid=/);
+  });
+});
+
+describe.skipIf(!installed)('the claude-agent brain of a builder in a git workspace', () => {
+  it("writes in its own worktree, and is refused the user's checkout", async () => {
+    const workspace = makeGitWorkspace({ 'a.txt': 'a\n' });
+    const tree = worktreePath(fixture.runDirectory, 'instance_2');
+    try {
+      mock = await startMockLlmServer({
+        respond: (request): MockReply => {
+          const results = trailingToolResults(request);
+          if (results.length > 0) return { text: results.map((result) => `${result.isError ? 'refused' : 'ok'}: ${result.content.slice(0, 160)}`).join(' | ') };
+          return {
+            toolCalls: [
+              { name: 'Write', input: { file_path: join(tree, 'notes.md'), content: '# in the worktree\n' } },
+              { name: 'Write', input: { file_path: join(workspace, 'notes.md'), content: '# in the checkout\n' } },
+            ],
+          };
+        },
+      });
+      const brain = await createClaudeAgentBrain(
+        { instanceId: 'instance_2', role: 'builder', runDirectory: fixture.runDirectory, workspace, options: { model: 'mock-claude', baseUrl: mock.url, maxRetries: 0 } },
+        { env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: SECRET } },
+      );
+      await brain.turn(await fixture.context(), fixture.toolBox(), new AbortController().signal);
+      const byCall = new Map(trailingToolResults(agentRequests(mock).at(-1)!).map((result) => [result.toolCallId, result]));
+      expect(byCall.get('toolu_mock_0001')?.isError).toBe(false);
+      expect(readFileSync(join(tree, 'notes.md'), 'utf8')).toBe('# in the worktree\n');
+      expect(byCall.get('toolu_mock_0002')?.isError).toBe(true);
+      expect(existsSync(join(workspace, 'notes.md'))).toBe(false);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 });

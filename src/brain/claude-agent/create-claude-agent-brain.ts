@@ -1,3 +1,4 @@
+import { ensureInstanceWorktree } from '../../workspace/instance-worktree.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HookCallbackMatcher, Options, SDKMessage, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
@@ -126,7 +127,11 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
   const sdk = await loadAgentSdk();
   const home = join(setup.runDirectory, 'claude-agent', setup.instanceId);
   mkdirSync(join(home, '.claude'), { recursive: true, mode: 0o700 });
-  const policy: AgentToolPolicy = { workspace: setup.workspace, allowWrites: config.allowWrites, commands: config.commands, hidden: [home, setup.runDirectory] };
+  const worktree = config.allowWrites ? await ensureInstanceWorktree(setup.workspace, setup.runDirectory, setup.instanceId) : null;
+  // A writing agent works in its own git worktree (under the run directory), like every builder; complete_task
+  // commits there and the merge vote decides. Without git it writes in place only when allowWrites says so.
+  const workspace = worktree?.workspace ?? setup.workspace;
+  const policy: AgentToolPolicy = { workspace, allowWrites: config.allowWrites, commands: config.commands, hidden: worktree === null ? [home, setup.runDirectory] : [home] };
   const childEnv = agentEnvironment(config, home, env);
   const secret = config.credential.value;
   const confine: HookCallbackMatcher = {
@@ -174,7 +179,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       /** A failure that says the session is gone starts a new session next time. */
       const lost = (outcome: TurnOutcome): TurnOutcome => (resume !== undefined && sessionLost(outcome.summary) ? { ...outcome, notebook: forgetSession(stored) } : outcome);
       const options: Options = {
-        cwd: setup.workspace,
+        cwd: workspace,
         model: config.model,
         systemPrompt: `${buildSystemPrompt(context, memory.persona)}\n${agentNotes(policy)}`,
         tools: builtInTools(policy),

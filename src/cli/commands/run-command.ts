@@ -7,9 +7,10 @@ import { unpricedModels } from './unpriced-models.js';
 import { runPaths } from '../../core/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
-import { DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord, runPlanProblems } from '../../orchestrator/run-config.js';
+import { type ConfigFile, DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord, runPlanProblems } from '../../orchestrator/run-config.js';
 import { startRunTrace } from '../../telemetry/run-trace.js';
 import { environmentNotes } from '../environment-notes.js';
+import type { ChangeSettings } from '../../workspace/change-settings.js';
 import { CliError } from '../cli-error.js';
 import { formatEvent } from '../format-event.js';
 import { defaultRunDirectory } from '../run-directory.js';
@@ -76,6 +77,16 @@ async function checkBrains(instances: readonly InstanceSpec[], flags: RunFlags):
   }
 }
 
+/** The config's change settings (command allowlist, writing in place, review quorum), when it sets any. */
+function changeSettingsFromConfig(config: ConfigFile): { changes?: ChangeSettings } {
+  const changes: ChangeSettings = {
+    ...(config.commands === undefined ? {} : { commands: config.commands }),
+    ...(config.allowWriteInPlace === undefined ? {} : { allowWriteInPlace: config.allowWriteInPlace }),
+    ...(config.reviewQuorum === undefined ? {} : { reviewQuorum: config.reviewQuorum }),
+  };
+  return Object.keys(changes).length === 0 ? {} : { changes };
+}
+
 /** `tachikoma run`: starts (or resumes) a collective and supervises it until it stops. */
 export async function runCommand(flags: RunFlags): Promise<number> {
   const workspace = resolve(flags.workspace ?? process.cwd());
@@ -99,6 +110,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...Object.fromEntries(Object.entries(config).filter(([key]) => key in DEFAULT_SETTINGS)),
     ...(governor === undefined ? {} : { governor }),
     ...(config.wake === undefined ? {} : { wake: config.wake }),
+    ...changeSettingsFromConfig(config),
   };
   const problems = record === null ? runPlanProblems(settings, instances, config) : [];
   if (problems.length > 0) throw new CliError(`invalid configuration: ${problems.join('; ')}`);

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkoutSnapshot, gitIn, makeGitWorkspace } from '../../test/support/git-workspace.js';
+import { commitChange, ensureInstanceWorktree, runBranches } from './instance-worktree.js';
+import { mergeIntoIntegration } from './integration-merge.js';
+
+let workspace = '';
+let runs = '';
+beforeEach(() => {
+  workspace = makeGitWorkspace({ 'shared.txt': 'base\n' });
+  runs = mkdtempSync(join(tmpdir(), 'tachikoma-merge-'));
+});
+afterEach(() => {
+  rmSync(workspace, { recursive: true, force: true });
+  rmSync(runs, { recursive: true, force: true });
+});
+
+async function change(runDirectory: string, instance: string, taskId: string, content: string): Promise<string> {
+  const tree = await ensureInstanceWorktree(workspace, runDirectory, instance);
+  if (tree === null) throw new Error('not a git workspace');
+  writeFileSync(join(tree.workspace, 'shared.txt'), content);
+  const committed = await commitChange(tree, runDirectory, taskId, `change ${taskId}`);
+  if (committed === null) throw new Error('nothing committed');
+  return committed.branch;
+}
+
+describe('merging into the integration branch', () => {
+  it('merges a clean change, aborts a conflicting one leaving the branch as it was, and never touches the checkout', async () => {
+    const runDirectory = join(runs, 'run-1');
+    const before = checkoutSnapshot(workspace);
+    const first = await change(runDirectory, 'instance_1', 't1', 'one\n');
+    const second = await change(runDirectory, 'instance_2', 't2', 'two\n');
+    const { integration } = runBranches(runDirectory);
+
+    expect(await mergeIntoIntegration(workspace, runDirectory, first)).toMatchObject({ merged: true });
+    const tip = gitIn(workspace, ['rev-parse', integration]);
+    expect(await mergeIntoIntegration(workspace, runDirectory, second)).toMatchObject({ merged: false, conflicts: ['shared.txt'] });
+    expect(gitIn(workspace, ['rev-parse', integration])).toBe(tip);
+    expect(gitIn(workspace, ['show', `${integration}:shared.txt`])).toBe('one\n');
+    // No scratch worktree is left behind: only the checkout and the two builders' worktrees.
+    expect(gitIn(workspace, ['worktree', 'list', '--porcelain']).match(/^worktree /gm)).toHaveLength(3);
+    expect(checkoutSnapshot(workspace)).toEqual(before);
+  });
+});

@@ -1,0 +1,164 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ChangeEntry, readChanges } from '../src/workspace/change-ledger.js';
+import { RunningCollective, alive, cli, openRunStore, turnRecords, waitFor, withStore } from './support/collective-harness.js';
+import { checkoutSnapshot, gitIn, makeGitWorkspace } from './support/git-workspace.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A builder that, told to go by the human, claims its task, makes its edits and completes the task. */
+function builder(taskId: string, edits: unknown[]): unknown {
+  return {
+    inline: {
+      version: 1,
+      onMessage: [{
+        match: { from: 'human' },
+        calls: [
+          { tool: 'claim_task', input: { taskId } },
+          ...edits,
+          { tool: 'complete_task', input: { taskId, result: `done ${taskId}`, evidence: [`${taskId}:1`] } },
+        ],
+      }],
+    },
+  };
+}
+
+/** The reviewer votes on each "merge <branch>?" proposal as the test decides. */
+function reviewer(verdicts: Record<string, 'merge' | 'reject'>): unknown {
+  return {
+    inline: {
+      version: 1,
+      onMessage: Object.entries(verdicts).map(([taskId, option]) => ({
+        match: { type: 'proposal', contentIncludes: `changes/${taskId}?` },
+        calls: [
+          { tool: 'read_change', input: { proposalId: `merge_${taskId}` } },
+          { tool: 'check_change', input: { proposalId: `merge_${taskId}`, command: 'git status --short' } },
+          { tool: 'vote', input: { proposalId: `merge_${taskId}`, option, reason: `review of ${taskId}: ${option}` } },
+        ],
+      })),
+    },
+  };
+}
+
+const BASE_FILES = { 'a.txt': 'a line\n', 'b.txt': 'b line\n', 'shared.txt': 'shared line\n', 'package.json': '{"name":"fixture","private":true}\n' };
+
+describe('builders change code in their own worktrees, merged only through a vote', () => {
+  it('merges the accepted change, keeps out the rejected one, reports a conflict, and leaves the user checkout untouched', async () => {
+    const workspace = makeGitWorkspace(BASE_FILES);
+    const runs = mkdtempSync(join(tmpdir(), 'tachikoma-runs-'));
+    const runDirectory = join(runs, 'r1');
+    const config = {
+      brain: 'scripted', heartbeatMs: 250, staleMs: 5000, idleCheckMs: 60_000, stopTimeoutMs: 5000,
+      roles: ['builder', 'builder', 'builder', 'builder', 'reflector'],
+      perInstance: {
+        instance_1: {
+          brainOptions: builder('t-a', [
+            { tool: 'write_file', input: { path: 'a.txt', content: 'A changed by instance_1\n' } },
+            { tool: 'run_command', input: { command: 'npm install left-pad' } },
+            { tool: 'run_command', input: { command: 'git status && rm -rf .' } },
+            { tool: 'write_file', input: { path: '../escape.txt', content: 'out' } },
+            { tool: 'edit_file', input: { path: 'a.txt', old: 'not there', new: 'x' } },
+            { tool: 'run_command', input: { command: 'git status --short' } },
+          ]),
+        },
+        instance_2: { brainOptions: builder('t-b', [{ tool: 'edit_file', input: { path: 'b.txt', old: 'b line', new: 'B rejected change' } }]) },
+        instance_3: { brainOptions: builder('t-c1', [{ tool: 'edit_file', input: { path: 'shared.txt', old: 'shared line', new: 'shared by three' } }]) },
+        instance_4: { brainOptions: builder('t-c2', [{ tool: 'edit_file', input: { path: 'shared.txt', old: 'shared line', new: 'shared by four' } }]) },
+        instance_5: { brainOptions: reviewer({ 't-a': 'merge', 't-b': 'reject', 't-c1': 'merge', 't-c2': 'merge' }) },
+      },
+    };
+    const configPath = join(runs, 'tachikoma.config.json');
+    writeFileSync(configPath, JSON.stringify(config));
+    const before = checkoutSnapshot(workspace);
+
+    const run = new RunningCollective(workspace, runDirectory, ['--instances', '5', '--config', configPath]);
+    cleanups.push(async () => {
+      if (alive(run.pid)) run.kill('SIGKILL');
+      const instances = await withStore(runDirectory, (store) => store.listInstances()).catch(() => []);
+      for (const record of instances) if (record.pid !== null && alive(record.pid)) process.kill(record.pid, 'SIGKILL');
+      rmSync(workspace, { recursive: true, force: true });
+      rmSync(runs, { recursive: true, force: true });
+    });
+    await waitFor('the store', async () => (await cli(['status', '--json', '--run-dir', runDirectory])).status === 0, 15_000);
+    const store = openRunStore(runDirectory);
+    cleanups.push(() => store.close());
+    for (const id of ['t-a', 't-b', 't-c1', 't-c2']) await store.createTask({ id, title: `change ${id}`, createdBy: 'human', requiredRole: 'builder' });
+    await waitFor('every instance running', async () => (await store.listInstances()).filter((record) => record.pid !== null).length === 5, 15_000);
+    for (const id of ['instance_1', 'instance_2', 'instance_3', 'instance_4']) {
+      expect((await cli(['send', '--run-dir', runDirectory, '--to', id, 'go'])).status).toBe(0);
+    }
+
+    const settled = (entries: ChangeEntry[]): boolean => new Set(entries.filter((entry) => entry.event !== 'committed').map((entry) => entry.proposalId)).size === 4;
+    const ledger = await waitFor('four changes settled', () => { const entries = readChanges(runDirectory); return settled(entries) && entries; }, 60_000);
+    const outcome = (taskId: string): string | undefined => ledger.find((entry) => entry.event !== 'committed' && entry.proposalId === `merge_${taskId}`)?.event;
+
+    // Two builders changed different files, each in its own worktree and branch.
+    const committed = ledger.filter((entry) => entry.event === 'committed');
+    expect(committed.map((entry) => [entry.instance, entry.files.join(',')]).sort()).toEqual([
+      ['instance_1', 'a.txt'], ['instance_2', 'b.txt'], ['instance_3', 'shared.txt'], ['instance_4', 'shared.txt'],
+    ]);
+    const integration = 'tachikoma/r1/integration';
+    expect(outcome('t-a')).toBe('merged');
+    expect(gitIn(workspace, ['show', `${integration}:a.txt`])).toBe('A changed by instance_1\n');
+    // The rejected change never reaches the integration branch.
+    expect(outcome('t-b')).toBe('rejected');
+    expect(gitIn(workspace, ['show', `${integration}:b.txt`])).toBe('b line\n');
+    const rejectedCommit = committed.find((entry) => entry.taskId === 't-b')?.commit ?? '';
+    expect(gitIn(workspace, ['branch', '--contains', rejectedCommit, '--list', integration]).trim()).toBe('');
+    // Of the conflicting pair, the first merged; the second conflicted, was aborted and sent back.
+    expect([outcome('t-c1'), outcome('t-c2')].sort()).toEqual(['conflict', 'merged']);
+    const conflict = ledger.find((entry) => entry.event === 'conflict');
+    expect(conflict?.event === 'conflict' ? conflict.conflicts : []).toEqual(['shared.txt']);
+    const loser = outcome('t-c1') === 'conflict' ? 't-c1' : 't-c2';
+    const redo = await store.getTask(`redo_merge_${loser}`);
+    expect(redo?.detail).toContain('conflicted in shared.txt');
+    expect(gitIn(workspace, ['show', `${integration}:shared.txt`])).toBe(loser === 't-c1' ? 'shared by four\n' : 'shared by three\n');
+
+    // The refusals, as the builder saw them.
+    const errors = turnRecords(runDirectory, 'instance_1').flatMap((record) => (record as { tools?: Array<{ tool: string; error?: string }> }).tools ?? []);
+    const errorOf = (index: number): string | undefined => errors[index]?.error;
+    expect(errors.map((entry) => entry.tool).slice(0, 8)).toEqual(['claim_task', 'write_file', 'run_command', 'run_command', 'write_file', 'edit_file', 'run_command', 'complete_task']);
+    expect(errorOf(2)).toMatch(/not on this run's command allowlist/);
+    expect(errorOf(3)).toMatch(/shell syntax/);
+    expect(errorOf(4)).toMatch(/paths with "\.\." are refused/);
+    expect(errorOf(5)).toMatch(/not in a\.txt/);
+    expect(errorOf(6)).toBeUndefined();
+
+    // The reviewer read each diff and ran a check on each change before voting.
+    const reviewed = turnRecords(runDirectory, 'instance_5').flatMap((record) => (record as { tools?: Array<{ tool: string; ok: boolean }> }).tools ?? []);
+    expect(reviewed.filter((entry) => entry.tool === 'read_change' && entry.ok)).toHaveLength(4);
+    expect(reviewed.filter((entry) => entry.tool === 'check_change' && entry.ok)).toHaveLength(4);
+
+    // The user's checkout: every file, the index, HEAD, status and branches exactly as before.
+    expect(checkoutSnapshot(workspace)).toEqual(before);
+    const tachikomaRefs = gitIn(workspace, ['for-each-ref', '--format=%(refname)', 'refs/heads/tachikoma/']).split('\n').filter(Boolean);
+    expect(tachikomaRefs).toContain(`refs/heads/${integration}`);
+
+    // `tachikoma changes` lists each change with its votes and merge state.
+    const listed = await cli(['changes', '--json', '--run-dir', runDirectory]);
+    expect(listed.status, listed.stderr).toBe(0);
+    const listing = JSON.parse(listed.stdout) as { integration: string; changes: Array<{ taskId: string; merge: { state: string }; vote: { votes: Array<{ option: string }> } }> };
+    expect(listing.integration).toBe(integration);
+    expect(Object.fromEntries(listing.changes.map((change) => [change.taskId, change.merge.state]))).toEqual({ 't-a': 'merged', 't-b': 'rejected', [loser]: 'conflict', [loser === 't-c1' ? 't-c2' : 't-c1']: 'merged' });
+    expect(listing.changes.find((change) => change.taskId === 't-b')?.vote.votes.map((vote) => vote.option)).toEqual(['reject']);
+
+    // --apply refuses a dirty working tree with one line, then merges the integration branch when it is clean.
+    writeFileSync(join(workspace, 'a.txt'), 'my own edit\n');
+    const refused = await cli(['changes', '--apply', '--run-dir', runDirectory]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/uncommitted changes/);
+    expect(readFileSync(join(workspace, 'a.txt'), 'utf8')).toBe('my own edit\n');
+    gitIn(workspace, ['checkout', '--', 'a.txt']);
+    const applied = await cli(['changes', '--apply', '--run-dir', runDirectory]);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(readFileSync(join(workspace, 'a.txt'), 'utf8')).toBe('A changed by instance_1\n');
+    expect(readFileSync(join(workspace, 'b.txt'), 'utf8')).toBe('b line\n');
+    expect(gitIn(workspace, ['rev-parse', '--abbrev-ref', 'HEAD']).trim()).toBe('main');
+  }, 120_000);
+});
