@@ -7,14 +7,8 @@ const runDirOption = (): Option => new Option('--run-dir <dir>', 'run directory 
 const jsonOption = (): Option => new Option('--json', 'print JSON instead of text');
 const storeOption = (): Option => new Option('--store <spec>', "the collective's store (default: the run directory's), e.g. postgres://… from another host");
 
-/** Builds the `tachikoma` command line; each command loads its module only when it runs. */
-export function buildProgram(setExitCode: (code: number) => void): Command {
-  const program = new Command('tachikoma')
-    .description('A collective of autonomous agent instances, each its own process, sharing one durable store.')
-    .version(packageVersion(), '-V, --version', 'print the version')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-
+/** `run` and `instance`: starting a collective, or one instance of it. */
+function addRunCommands(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('run')
     .description('start a collective (or --resume one) and supervise it until it stops')
@@ -65,7 +59,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       const { instanceCommand } = await import('./commands/instance-command.js');
       setExitCode(await instanceCommand(flags));
     });
+}
 
+/** `send` and `stop`: talking to a live collective. */
+function addControlCommands(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('send')
     .description('send a message from the human to one instance or to all (works while the run is live)')
@@ -81,6 +78,21 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await sendCommand(words, flags));
     });
 
+  program
+    .command('stop')
+    .description('stop the live collective: instances finish their step and exit')
+    .option('--timeout <seconds>', 'how long to wait before SIGTERM (default 30)')
+    .addOption(runDirOption())
+    .addOption(storeOption())
+    .addOption(jsonOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const { stopCommand } = await import('./commands/stop-command.js');
+      setExitCode(await stopCommand(flags));
+    });
+}
+
+/** The read commands: `status`, `logs`, `tasks`, `changes`, `memory search`, `export`. */
+function addReadCommands(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('status')
     .description('the run, its instances and counts')
@@ -144,17 +156,20 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
-    .command('stop')
-    .description('stop the live collective: instances finish their step and exit')
-    .option('--timeout <seconds>', 'how long to wait before SIGTERM (default 30)')
+    .command('export')
+    .description('the whole run as one JSON document')
+    .option('-o, --out <file>', 'write to a file instead of standard output')
     .addOption(runDirOption())
     .addOption(storeOption())
-    .addOption(jsonOption())
+    .addOption(new Option('--json', 'JSON (the default and only format; accepted like every read command\'s --json)'))
     .action(async (flags: Record<string, unknown>) => {
-      const { stopCommand } = await import('./commands/stop-command.js');
-      setExitCode(await stopCommand(flags));
+      const { exportCommand } = await import('./commands/export-command.js');
+      setExitCode(await exportCommand(flags));
     });
+}
 
+/** `mcp`, `dashboard` and `eval`. */
+function addServeCommands(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('mcp')
     .description('serve the collective tools over MCP (stdio) so an outside agent joins the run as an instance')
@@ -182,18 +197,6 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
-    .command('export')
-    .description('the whole run as one JSON document')
-    .option('-o, --out <file>', 'write to a file instead of standard output')
-    .addOption(runDirOption())
-    .addOption(storeOption())
-    .addOption(new Option('--json', 'JSON (the default and only format; accepted like every read command\'s --json)'))
-    .action(async (flags: Record<string, unknown>) => {
-      const { exportCommand } = await import('./commands/export-command.js');
-      setExitCode(await exportCommand(flags));
-    });
-
-  program
     .command('eval')
     .description('is the collective worth it? run a problem set as one instance, as independent voters and as a collective; compare recall, precision and cost')
     .option('--set <set>', 'problem set: builtin, or a folder of problems (each a folder with manifest.json, seed.patch, key.json)', 'builtin')
@@ -214,7 +217,19 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       const { evalCommand } = await import('./commands/eval-command.js');
       setExitCode(await evalCommand(flags));
     });
+}
 
+/** Builds the `tachikoma` command line; each command loads its module only when it runs. */
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('tachikoma')
+    .description('A collective of autonomous agent instances, each its own process, sharing one durable store.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  addRunCommands(program, setExitCode);
+  addControlCommands(program, setExitCode);
+  addReadCommands(program, setExitCode);
+  addServeCommands(program, setExitCode);
   return program;
 }
 
