@@ -78,13 +78,12 @@ function fail(c: Context, status: 400 | 403 | 404 | 413 | 503, error: string): R
   return c.json<ErrorResponse>({ error }, status);
 }
 
-/** The dashboard's HTTP surface: the built UI, a JSON API, and live history over SSE. */
-export function createDashboardApp(options: DashboardAppOptions): Hono {
-  const { store, model, run, assets } = options;
-  const app = new Hono();
+type StreamLimiter = (c: Context, body: (stream: SSEStreamingApi) => Promise<void>) => Response;
+
+/** Counts live streams until each body ends; refuses one beyond MAX_STREAMS. */
+function streamLimiter(): StreamLimiter {
   let streams = 0;
-  /** Counts a live stream until `body` ends; refuses one beyond the limit. */
-  const limitedStream = (c: Context, body: (stream: SSEStreamingApi) => Promise<void>): Response => {
+  return (c: Context, body: (stream: SSEStreamingApi) => Promise<void>): Response => {
     if (streams >= MAX_STREAMS) return fail(c, 503, `too many live connections (${MAX_STREAMS}): close some dashboard tabs`);
     streams += 1;
     return streamSSE(c, async (stream) => {
@@ -95,8 +94,11 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
       }
     });
   };
+}
 
-  const guard: MiddlewareHandler = async (c, next) => {
+/** Security headers on every answer; the Host allowlist, the token, and same-origin writes checked first. */
+function securityGuard(options: DashboardAppOptions): MiddlewareHandler {
+  return async (c, next) => {
     // Set first, so refusals carry them too.
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'no-referrer');
@@ -118,8 +120,10 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     await next();
     return undefined;
   };
-  app.use('*', guard);
+}
 
+/** The built UI. */
+function addAssetRoutes(app: Hono, assets: DashboardAppOptions['assets']): void {
   const asset = (name: 'html' | 'js' | 'css', type: string) => (c: Context) => {
     c.header('content-type', type);
     c.header('cache-control', 'no-cache');
@@ -128,7 +132,10 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   app.get('/', asset('html', 'text/html; charset=utf-8'));
   app.get('/app.js', asset('js', 'text/javascript; charset=utf-8'));
   app.get('/app.css', asset('css', 'text/css; charset=utf-8'));
+}
 
+/** The folded history: state at a moment, history pages, messages as of a moment. */
+function addHistoryRoutes(app: Hono, { model, run }: Pick<DashboardAppOptions, 'model' | 'run'>): void {
   app.get('/api/state', (c) => {
     const at = c.req.query('at');
     const view = at === undefined ? model.view : model.viewAt(intParam(at, model.liveSeq, 0, Number.MAX_SAFE_INTEGER));
@@ -163,7 +170,11 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     const message = model.message(c.req.param('id'));
     return message === undefined ? fail(c, 404, 'no such message') : c.json(message);
   });
+}
 
+/** What is read from the store and the logs: memory search, an instance's notebook, its log (tail and live). */
+function addStoreRoutes(app: Hono, options: DashboardAppOptions, limitedStream: StreamLimiter): void {
+  const { store } = options;
   app.get('/api/memory', async (c) => {
     const query = (c.req.query('q') ?? '').trim();
     const limit = intParam(c.req.query('limit'), 50, 1, 200);
@@ -209,7 +220,10 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
       });
     });
   });
+}
 
+/** Live history over SSE: catch up from Last-Event-ID, then batches as they come; a client that stops reading is cut off. */
+function addEventStream(app: Hono, model: DashboardAppOptions['model'], limitedStream: StreamLimiter): void {
   app.get('/api/events', (c) => {
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('after');
     const after = intParam(lastEventId, model.liveSeq, 0, Number.MAX_SAFE_INTEGER);
@@ -252,7 +266,10 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
       clearInterval(keepAlive);
     });
   });
+}
 
+/** A message from the human to one instance or to all. */
+function addSendRoute(app: Hono, store: DashboardAppOptions['store']): void {
   app.post('/api/send', bodyLimit({ maxSize: 128 * 1024, onError: (c) => fail(c, 413, 'message too large (the limit is 64 KiB of text)') }), async (c) => {
     let raw: unknown;
     try {
@@ -272,7 +289,18 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
       throw error;
     }
   });
+}
 
+/** The dashboard's HTTP surface: the built UI, a JSON API, and live history over SSE. */
+export function createDashboardApp(options: DashboardAppOptions): Hono {
+  const app = new Hono();
+  const limitedStream = streamLimiter();
+  app.use('*', securityGuard(options));
+  addAssetRoutes(app, options.assets);
+  addHistoryRoutes(app, options);
+  addStoreRoutes(app, options, limitedStream);
+  addEventStream(app, options.model, limitedStream);
+  addSendRoute(app, options.store);
   app.notFound((c) => fail(c, 404, 'not found'));
   return app;
 }
