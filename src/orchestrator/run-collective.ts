@@ -105,13 +105,18 @@ async function openResumable(options: RunCollectiveOptions, defaultPath: string)
   }
 }
 
-/**
- * Runs a collective until it is stopped (signal, `tachikoma stop`), its goal is met (`--until-done`), every
- * instance has finished, or the time budget ends. Supervises every instance process, keeps the JSON views
- * current, re-offers expired task claims and closes due proposals. Resolves with how the run ended.
- */
-export async function runCollective(options: RunCollectiveOptions): Promise<EndState> {
-  const paths = runPaths(options.runDirectory);
+/** What the parts of a running collective share. */
+interface RunScope {
+  options: RunCollectiveOptions;
+  paths: ReturnType<typeof runPaths>;
+  store: CollectiveStore;
+  views: ViewWriter;
+  supervisors: InstanceSupervisor[];
+  finish: (state: EndState) => void;
+}
+
+/** Takes the run lock and opens the store (refusing a resume without a run); the run record's writer. */
+async function openRun(options: RunCollectiveOptions, paths: ReturnType<typeof runPaths>) {
   prepareRunDirectory(paths.root, paths.logs);
   const hasRun = existsSync(paths.runFile);
   if (options.resume && !hasRun) throw new Error(`nothing to resume: ${paths.root} holds no run (run.json is missing)`);
@@ -131,16 +136,142 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
     };
     return writeFileAtomic(paths.runFile, `${JSON.stringify(record, null, 2)}\n`);
   };
+  return { store, releaseLock, writeRecord };
+}
+
+/** Follows the history: keeps the views current, counts messages, and ends the run on a broadcast stop or a met goal. */
+function watchHistory(scope: RunScope, goal: GoalWatch, messageTimes: number[], signal: AbortSignal): void {
+  const { options, store, views, finish } = scope;
+  void (async () => {
+    const afterHistory = await store.lastHistorySeq();
+    for await (const event of store.followHistory({ after: afterHistory, signal })) {
+      views.schedule();
+      if (event.kind !== 'message') continue;
+      messageTimes.push(Date.now());
+      if (messageTimes.length > 2000) messageTimes.splice(0, messageTimes.length - 2000);
+      const parsed = messageSchema.safeParse(event.data);
+      if (!parsed.success) continue;
+      const message = parsed.data;
+      if (isStopRequest(message) && message.to === 'broadcast') {
+        options.onEvent({ type: 'stop_requested', by: message.from });
+        finish('stopped');
+      } else if (options.untilDone && message.type === 'consensus' && message.metadata.goalMet === true) {
+        await goal.declare(message.from);
+      } else if (options.untilDone && message.type === 'task_complete') {
+        await goal.check();
+      }
+    }
+  })().catch(() => undefined);
+}
+
+/** One supervisor per instance; the run ends when all have settled (done only if every one finished its work). */
+function createSupervisors(scope: RunScope): void {
+  const { options, store, paths, supervisors, finish } = scope;
+  const policy = { maxRestarts: options.settings.maxRestarts, restartWindowMs: options.settings.restartWindowMs, baseBackoffMs: 250, maxBackoffMs: 8000, stopTimeoutMs: options.settings.stopTimeoutMs };
+  const onSettled = (): void => {
+    if (supervisors.every((supervisor) => supervisor.settled)) {
+      // Done only when every instance finished its work: one that gave up leaves the goal unfinished.
+      finish(supervisors.every((supervisor) => supervisor.state === 'finished') ? 'done' : 'crashed');
+    }
+  };
+  // A process that died without saying so shows as crashed (to status and the dashboard) until it is back.
+  const onSupervisorEvent = (event: OrchestratorEvent): void => {
+    options.onEvent(event);
+    if ((event.type === 'instance_exited' && !event.expected) || event.type === 'instance_gave_up') {
+      void store.heartbeat(event.id, { status: 'crashed', lastActivity: event.type === 'instance_gave_up' ? 'gave up after repeated crashes' : `crashed (${event.signal ?? `exit code ${event.code}`})` }).catch(() => undefined);
+    }
+  };
+  for (const spec of options.instances) {
+    supervisors.push(
+      new InstanceSupervisor(
+        {
+          id: spec.id, command: process.execPath, args: instanceArgs(options, spec, paths.root), errorLogPath: paths.instanceErrorLog(spec.id),
+          ...withEnvironment(instanceEnvironment(spec.brain, options.store)),
+        },
+        policy, onSupervisorEvent, onSettled,
+      ),
+    );
+  }
+}
+
+/**
+ * Every heartbeat period: a silent instance of this run is killed (and restarted by its supervisor) once it had a
+ * whole stale period since its start; one joined by hand is only recorded as lost (its leases expire).
+ */
+function watchStale(scope: RunScope): NodeJS.Timeout {
+  const { options, store, views, supervisors } = scope;
+  const markLost = async (record: InstanceRecord, silentMs: number): Promise<void> => {
+    const seconds = Math.round(silentMs / 1000);
+    await store.heartbeat(record.id, {
+      status: 'crashed',
+      lastActivity: `no heartbeat for ${seconds} s (last ${record.heartbeatAt}, host ${record.host}): presumed lost`,
+    });
+    options.onEvent({ type: 'instance_lost', id: record.id, host: record.host, silentMs });
+    views.schedule();
+  };
+  return setInterval(() => {
+    void store.findStale(options.settings.staleMs).then(async (stale) => {
+      for (const record of stale) {
+        const supervisor = supervisors.find((candidate) => candidate.id === record.id);
+        const silentMs = Date.now() - Date.parse(record.heartbeatAt);
+        if (supervisor === undefined) await markLost(record, silentMs);
+        else if (supervisor.state === 'running' && Date.now() - supervisor.startedAt > options.settings.staleMs) supervisor.killStale(silentMs);
+      }
+    }).catch(() => undefined);
+  }, options.settings.heartbeatMs);
+}
+
+/** Every 2 s, one at a time: expired claims re-offered, due votes closed and announced, the goal checked, changes settled. */
+function keepUp(scope: RunScope, voteEvents: VoteEvents, goal: GoalWatch): NodeJS.Timeout {
+  const { options, store, views, paths } = scope;
+  let running = false;
+  return setInterval(() => {
+    // One upkeep at a time: a slow merge must not let the next tick settle the same vote again.
+    if (running) return;
+    running = true;
+    void (async () => {
+      const reoffered = await store.reofferExpired();
+      const closed = await store.closeDue();
+      // A vote also closes when its last vote is cast: every closed proposal is looked at, each told once.
+      const allClosed = await store.listProposals({ state: 'closed' });
+      const told = await voteEvents.publish(allClosed);
+      if (options.untilDone) await goal.closed(allClosed);
+      const settled = await settleChanges(store, options.workspace, paths.root);
+      if (reoffered.length > 0 || closed.length > 0 || told > 0 || settled > 0) views.schedule();
+    })().catch(() => undefined).finally(() => {
+      running = false;
+    });
+  }, 2000);
+}
+
+/** Stops every instance (killing stragglers), flushes the views and records how the run ended. */
+async function shutDown(scope: RunScope, endState: EndState, writeRecord: (state: RunRecord['state']) => Promise<void>, background: AbortController): Promise<void> {
+  const { options, views, supervisors } = scope;
+  const killed = (await Promise.all(supervisors.map(async (supervisor) => ((await supervisor.stop()) ? supervisor.id : null)))).filter(
+    (id): id is string => id !== null,
+  );
+  if (killed.length > 0) options.onEvent({ type: 'killed_stragglers', ids: killed });
+  background.abort();
+  await views.flush().catch(() => undefined);
+  await writeRecord(endState).catch(() => undefined);
+}
+
+/**
+ * Runs a collective until it is stopped (signal, `tachikoma stop`), its goal is met (`--until-done`), every
+ * instance has finished, or the time budget ends. Supervises every instance process, keeps the JSON views
+ * current, re-offers expired task claims and closes due proposals. Resolves with how the run ended.
+ */
+export async function runCollective(options: RunCollectiveOptions): Promise<EndState> {
+  const paths = runPaths(options.runDirectory);
+  const { store, releaseLock, writeRecord } = await openRun(options, paths);
   const background = new AbortController();
-  const views = new ViewWriter(store, paths, 250, undefined, () => undefined);
   const timers: NodeJS.Timeout[] = [];
-  let upkeepRunning = false;
   let endState: EndState = 'stopped';
   let finish: (state: EndState) => void = () => undefined;
   const finished = new Promise<EndState>((resolve) => {
     finish = resolve;
   });
-  const supervisors: InstanceSupervisor[] = [];
+  const scope: RunScope = { options, paths, store, views: new ViewWriter(store, paths, 250, undefined, () => undefined), supervisors: [], finish: (state) => finish(state) };
   try {
     for (const spec of options.instances) {
       const existing = await store.getInstance(spec.id);
@@ -148,118 +279,25 @@ export async function runCollective(options: RunCollectiveOptions): Promise<EndS
     }
     await writeRecord('running');
     await takeCoordinatorAtStart(store, options.instances);
-    const voteEvents = new VoteEvents(store);
     const goal = new GoalWatch(store, 2 * options.settings.leaseMs, (by) => {
       options.onEvent({ type: 'goal_met', by });
       finish('done');
     });
     const messageTimes: number[] = [];
-    const afterHistory = await store.lastHistorySeq();
-    void (async () => {
-      for await (const event of store.followHistory({ after: afterHistory, signal: background.signal })) {
-        views.schedule();
-        if (event.kind !== 'message') continue;
-        messageTimes.push(Date.now());
-        if (messageTimes.length > 2000) messageTimes.splice(0, messageTimes.length - 2000);
-        const parsed = messageSchema.safeParse(event.data);
-        if (!parsed.success) continue;
-        const message = parsed.data;
-        if (isStopRequest(message) && message.to === 'broadcast') {
-          options.onEvent({ type: 'stop_requested', by: message.from });
-          finish('stopped');
-        } else if (options.untilDone && message.type === 'consensus' && message.metadata.goalMet === true) {
-          await goal.declare(message.from);
-        } else if (options.untilDone && message.type === 'task_complete') {
-          await goal.check();
-        }
-      }
-    })().catch(() => undefined);
-    const policy = { maxRestarts: options.settings.maxRestarts, restartWindowMs: options.settings.restartWindowMs, baseBackoffMs: 250, maxBackoffMs: 8000, stopTimeoutMs: options.settings.stopTimeoutMs };
-    const onSettled = (): void => {
-      if (supervisors.every((supervisor) => supervisor.settled)) {
-        // Done only when every instance finished its work: one that gave up leaves the goal unfinished.
-        finish(supervisors.every((supervisor) => supervisor.state === 'finished') ? 'done' : 'crashed');
-      }
-    };
-    // A process that died without saying so shows as crashed (to status and the dashboard) until it is back.
-    const onSupervisorEvent = (event: OrchestratorEvent): void => {
-      options.onEvent(event);
-      if ((event.type === 'instance_exited' && !event.expected) || event.type === 'instance_gave_up') {
-        void store.heartbeat(event.id, { status: 'crashed', lastActivity: event.type === 'instance_gave_up' ? 'gave up after repeated crashes' : `crashed (${event.signal ?? `exit code ${event.code}`})` }).catch(() => undefined);
-      }
-    };
-    const markLost = async (record: InstanceRecord, silentMs: number): Promise<void> => {
-      const seconds = Math.round(silentMs / 1000);
-      await store.heartbeat(record.id, {
-        status: 'crashed',
-        lastActivity: `no heartbeat for ${seconds} s (last ${record.heartbeatAt}, host ${record.host}): presumed lost`,
-      });
-      options.onEvent({ type: 'instance_lost', id: record.id, host: record.host, silentMs });
-      views.schedule();
-    };
-    for (const spec of options.instances) {
-      supervisors.push(
-        new InstanceSupervisor(
-          {
-            id: spec.id, command: process.execPath, args: instanceArgs(options, spec, paths.root), errorLogPath: paths.instanceErrorLog(spec.id),
-            ...withEnvironment(instanceEnvironment(spec.brain, options.store)),
-          },
-          policy, onSupervisorEvent, onSettled,
-        ),
-      );
-    }
-    options.onEvent({ type: 'run_started', runDirectory: paths.root, instances: supervisors.length, resumed: options.resume });
-    for (const supervisor of supervisors) supervisor.start();
-    options.onReady?.({ store, supervisors, messagesPerSecond: () => messageTimes.filter((time) => Date.now() - time < 5000).length / 5 });
-    timers.push(
-      setInterval(() => {
-        void store.findStale(options.settings.staleMs).then(async (stale) => {
-          for (const record of stale) {
-            const supervisor = supervisors.find((candidate) => candidate.id === record.id);
-            const silentMs = Date.now() - Date.parse(record.heartbeatAt);
-            if (supervisor === undefined) {
-              // Joined by hand (another host, or `tachikoma instance` here): never killed or restarted from here.
-              // It is recorded as crashed; its task leases expire and reofferExpired() puts the tasks back.
-              await markLost(record, silentMs);
-            } else if (supervisor.state === 'running' && Date.now() - supervisor.startedAt > options.settings.staleMs) {
-              // A process gets a whole stale period after its own start before silence counts against it.
-              supervisor.killStale(silentMs);
-            }
-          }
-        }).catch(() => undefined);
-      }, options.settings.heartbeatMs),
-      setInterval(() => {
-        // One upkeep at a time: a slow merge must not let the next tick settle the same vote again.
-        if (upkeepRunning) return;
-        upkeepRunning = true;
-        void (async () => {
-          const reoffered = await store.reofferExpired();
-          const closed = await store.closeDue();
-          // A vote also closes when its last vote is cast: every closed proposal is looked at, each told once.
-          const allClosed = await store.listProposals({ state: 'closed' });
-          const told = await voteEvents.publish(allClosed);
-          if (options.untilDone) await goal.closed(allClosed);
-          const settled = await settleChanges(store, options.workspace, paths.root);
-          if (reoffered.length > 0 || closed.length > 0 || told > 0 || settled > 0) views.schedule();
-        })().catch(() => undefined).finally(() => {
-          upkeepRunning = false;
-        });
-      }, 2000),
-    );
+    watchHistory(scope, goal, messageTimes, background.signal);
+    createSupervisors(scope);
+    options.onEvent({ type: 'run_started', runDirectory: paths.root, instances: scope.supervisors.length, resumed: options.resume });
+    for (const supervisor of scope.supervisors) supervisor.start();
+    options.onReady?.({ store, supervisors: scope.supervisors, messagesPerSecond: () => messageTimes.filter((time) => Date.now() - time < 5000).length / 5 });
+    timers.push(watchStale(scope), keepUp(scope, new VoteEvents(store), goal));
     if (options.timeoutMs !== undefined) timers.push(setTimeout(() => finish('stopped'), options.timeoutMs));
     options.signal.addEventListener('abort', () => finish('stopped'), { once: true });
     if (options.signal.aborted) finish('stopped');
-    views.schedule();
+    scope.views.schedule();
     endState = await finished;
   } finally {
     for (const timer of timers) clearTimeout(timer);
-    const killed = (await Promise.all(supervisors.map(async (supervisor) => ((await supervisor.stop()) ? supervisor.id : null)))).filter(
-      (id): id is string => id !== null,
-    );
-    if (killed.length > 0) options.onEvent({ type: 'killed_stragglers', ids: killed });
-    background.abort();
-    await views.flush().catch(() => undefined);
-    await writeRecord(endState).catch(() => undefined);
+    await shutDown(scope, endState, writeRecord, background);
     await store.close();
     releaseLock();
     options.onEvent({ type: 'run_stopped', state: endState });
