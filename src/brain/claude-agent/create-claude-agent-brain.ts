@@ -13,7 +13,7 @@ import { buildTurnPrompt } from '../model/turn-prompt.js';
 import { type AgentToolPolicy, builtInTools, toolRefusal } from './agent-tool-policy.js';
 import { type ClaudeAgentConfig, resolveClaudeAgentConfig } from './claude-agent-options.js';
 import { COLLECTIVE_SERVER, agentToolName, collectiveMcpServer } from './collective-mcp-server.js';
-import { loadAgentSdk } from './load-agent-sdk.js';
+import { type AgentSdkModule, loadAgentSdk } from './load-agent-sdk.js';
 import { isReadOnlyTool } from '../../tools/read-only-tools.js';
 import { agentStepCollector, forgetSession, keepSession, promptWithNotebook, sessionLost } from './agent-session.js';
 import { createContinuity } from '../model/turn-memory.js';
@@ -113,6 +113,104 @@ export interface ClaudeAgentBrainDependencies {
   env?: BrainEnvironment;
 }
 
+/** Refuses, before it runs, any built-in tool call the policy does not allow (no permission prompts). */
+function confineHook(policy: AgentToolPolicy): HookCallbackMatcher {
+  return {
+    hooks: [
+      (input) => {
+        if (input.hook_event_name !== 'PreToolUse') return Promise.resolve({});
+        const refusal = toolRefusal(policy, input.tool_name, input.tool_input);
+        if (refusal === null) return Promise.resolve({});
+        return Promise.resolve({ hookSpecificOutput: { hookEventName: 'PreToolUse' as const, permissionDecision: 'deny' as const, permissionDecisionReason: refusal } });
+      },
+    ],
+  };
+}
+
+interface QuerySetup {
+  config: ClaudeAgentConfig;
+  workspace: string;
+  policy: AgentToolPolicy;
+  confine: HookCallbackMatcher;
+  childEnv: Record<string, string>;
+  abort: AbortController;
+  resume: string | undefined;
+}
+
+/** The Agent SDK's options for one turn: confined tools, the collective's MCP server, the resumed session. */
+function queryOptions(setup: QuerySetup, turn: { systemPrompt: string; collective: string[]; mcpServer: NonNullable<Options['mcpServers']>[string]; onStderr: (data: string) => void }): Options {
+  const { config, policy } = setup;
+  return {
+    cwd: setup.workspace,
+    model: config.model,
+    systemPrompt: turn.systemPrompt,
+    tools: builtInTools(policy),
+    allowedTools: [...builtInTools(policy), ...turn.collective],
+    permissionMode: 'dontAsk',
+    mcpServers: { [COLLECTIVE_SERVER]: turn.mcpServer },
+    hooks: { PreToolUse: [setup.confine] },
+    settingSources: [],
+    persistSession: true,
+    ...(setup.resume === undefined ? {} : { resume: setup.resume }),
+    maxTurns: config.maxSteps,
+    // Off unless asked for: the CLI's own default budget would spend up to 32k thinking tokens on every call.
+    thinking: config.thinkingTokens > 0 ? { type: 'enabled', budgetTokens: config.thinkingTokens } : { type: 'disabled' },
+    env: setup.childEnv,
+    abortController: setup.abort,
+    stderr: turn.onStderr,
+  };
+}
+
+/** What one query came to: its result message, and how many tool calls (and writing ones) it made. */
+interface QueryRun {
+  result: SDKResultMessage | undefined;
+  calls: number;
+  writes: number;
+  ownWrites: number;
+}
+
+/** Runs one query to its end, counting tool calls and recording the steps for the notebook. */
+async function runQuery(sdk: AgentSdkModule, prompt: string, options: Options, steps: ReturnType<typeof agentStepCollector>): Promise<QueryRun> {
+  const run: QueryRun = { result: undefined, calls: 0, writes: 0, ownWrites: 0 };
+  for await (const message of sdk.query({ prompt, options })) {
+    run.calls += toolUses(message);
+    const wrote = writingToolUses(message);
+    run.writes += wrote.own + wrote.collective;
+    run.ownWrites += wrote.own;
+    steps.add(message);
+    if (message.type === 'result') run.result = message;
+  }
+  return run;
+}
+
+/** A turn the agent finished (or cut at its step limit): its summary, whether it is idle, its usage. */
+function successOutcome(result: SDKResultMessage, ran: QueryRun, inboxSize: number, maxSteps: number, secret: string | undefined): TurnOutcome {
+  const { calls, writes, ownWrites } = ran;
+  const text = result.subtype === 'success' ? result.result.trim() : '';
+  return {
+    summary: text !== '' ? redact(text, secret) : result.subtype === 'error_max_turns' ? `stopped after ${maxSteps} steps (${calls} tool call(s))` : calls > 0 ? `made ${calls} tool call(s)` : 'nothing to do',
+    // Only reads and nothing asked: idle, as for the LLM brains.
+    idle: writes === 0 && inboxSize === 0,
+    // The collective's tools are counted by the instance; files written or commands run only the brain sees.
+    progress: ownWrites > 0,
+    usage: usageOfResult(result),
+  };
+}
+
+/**
+ * Where the agent works and what it may touch: a private HOME under the run directory, and for a writing agent its
+ * own git worktree (under the run directory), like every builder — complete_task commits there and the merge vote
+ * decides; without git it writes in place only when allowWrites says so.
+ */
+async function agentPlace(setup: BrainSetup, config: ClaudeAgentConfig, env: BrainEnvironment): Promise<{ workspace: string; policy: AgentToolPolicy; childEnv: Record<string, string> }> {
+  const home = join(setup.runDirectory, 'claude-agent', setup.instanceId);
+  mkdirSync(join(home, '.claude'), { recursive: true, mode: 0o700 });
+  const worktree = config.allowWrites ? await ensureInstanceWorktree(setup.workspace, setup.runDirectory, setup.instanceId) : null;
+  const workspace = worktree?.workspace ?? setup.workspace;
+  const policy: AgentToolPolicy = { workspace, allowWrites: config.allowWrites, commands: config.commands, hidden: worktree === null ? [home, setup.runDirectory] : [home] };
+  return { workspace, policy, childEnv: agentEnvironment(config, home, env) };
+}
+
 /**
  * A brain that makes the instance a Claude Code agent: each turn is one `query()` of the Claude Agent SDK in
  * the workspace (cwd), with the instance's system prompt, the turn rendered as the prompt, its own reading
@@ -125,25 +223,9 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
   const env = dependencies.env ?? process.env;
   const config = resolveClaudeAgentConfig(setup.options, env, setup.role);
   const sdk = await loadAgentSdk();
-  const home = join(setup.runDirectory, 'claude-agent', setup.instanceId);
-  mkdirSync(join(home, '.claude'), { recursive: true, mode: 0o700 });
-  const worktree = config.allowWrites ? await ensureInstanceWorktree(setup.workspace, setup.runDirectory, setup.instanceId) : null;
-  // A writing agent works in its own git worktree (under the run directory), like every builder; complete_task
-  // commits there and the merge vote decides. Without git it writes in place only when allowWrites says so.
-  const workspace = worktree?.workspace ?? setup.workspace;
-  const policy: AgentToolPolicy = { workspace, allowWrites: config.allowWrites, commands: config.commands, hidden: worktree === null ? [home, setup.runDirectory] : [home] };
-  const childEnv = agentEnvironment(config, home, env);
+  const { workspace, policy, childEnv } = await agentPlace(setup, config, env);
   const secret = config.credential.value;
-  const confine: HookCallbackMatcher = {
-    hooks: [
-      (input) => {
-        if (input.hook_event_name !== 'PreToolUse') return Promise.resolve({});
-        const refusal = toolRefusal(policy, input.tool_name, input.tool_input);
-        if (refusal === null) return Promise.resolve({});
-        return Promise.resolve({ hookSpecificOutput: { hookEventName: 'PreToolUse' as const, permissionDecision: 'deny' as const, permissionDecisionReason: refusal } });
-      },
-    ],
-  };
+  const confine = confineHook(policy);
   const gate = new IdleGate(config.maxIdleMs);
   const continuity = createContinuity();
   let failures = 0;
@@ -178,40 +260,17 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       const steps = agentStepCollector();
       /** A failure that says the session is gone starts a new session next time. */
       const lost = (outcome: TurnOutcome): TurnOutcome => (resume !== undefined && sessionLost(outcome.summary) ? { ...outcome, notebook: forgetSession(stored) } : outcome);
-      const options: Options = {
-        cwd: workspace,
-        model: config.model,
+      const options = queryOptions({ config, workspace, policy, confine, childEnv, abort, resume }, {
         systemPrompt: `${buildSystemPrompt(context, memory.persona)}\n${agentNotes(policy)}`,
-        tools: builtInTools(policy),
-        allowedTools: [...builtInTools(policy), ...collective],
-        permissionMode: 'dontAsk',
-        mcpServers: { [COLLECTIVE_SERVER]: collectiveMcpServer(sdk, toolBox) },
-        hooks: { PreToolUse: [confine] },
-        settingSources: [],
-        persistSession: true,
-        ...(resume === undefined ? {} : { resume }),
-        maxTurns: config.maxSteps,
-        // Off unless asked for: the CLI's own default budget would spend up to 32k thinking tokens on every call.
-        thinking: config.thinkingTokens > 0 ? { type: 'enabled', budgetTokens: config.thinkingTokens } : { type: 'disabled' },
-        env: childEnv,
-        abortController: abort,
-        stderr: (data: string) => {
+        collective,
+        mcpServer: collectiveMcpServer(sdk, toolBox),
+        onStderr: (data: string) => {
           stderr = `${stderr}${data}`.slice(-STDERR_TAIL);
         },
-      };
-      let result: SDKResultMessage | undefined;
-      let calls = 0;
-      let writes = 0;
-      let ownWrites = 0;
+      });
+      let ran: QueryRun;
       try {
-        for await (const message of sdk.query({ prompt: promptWithNotebook(stored, buildTurnPrompt(context), resume !== undefined), options })) {
-          calls += toolUses(message);
-          const wrote = writingToolUses(message);
-          writes += wrote.own + wrote.collective;
-          ownWrites += wrote.own;
-          steps.add(message);
-          if (message.type === 'result') result = message;
-        }
+        ran = await runQuery(sdk, promptWithNotebook(stored, buildTurnPrompt(context), resume !== undefined), options, steps);
       } catch (error) {
         if (signal.aborted) return { summary: 'stopping: the turn was interrupted', idle: true, unhandled: true };
         const outcome = lost(failed(error instanceof Error ? error.message : String(error), stderr));
@@ -221,6 +280,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
         signal.removeEventListener('abort', onAbort);
       }
       if (signal.aborted) return { summary: 'stopping: the turn was interrupted', idle: true, unhandled: true };
+      const { result } = ran;
       if (result === undefined) return failed('the agent ended without a result', stderr);
       const usage = usageOfResult(result);
       if (result.subtype === 'success' && result.is_error) {
@@ -234,15 +294,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
         return outcome;
       }
       failures = 0;
-      const text = result.subtype === 'success' ? result.result.trim() : '';
-      const outcome: TurnOutcome = {
-        summary: text !== '' ? redact(text, secret) : result.subtype === 'error_max_turns' ? `stopped after ${config.maxSteps} steps (${calls} tool call(s))` : calls > 0 ? `made ${calls} tool call(s)` : 'nothing to do',
-        // Only reads and nothing asked: idle, as for the LLM brains.
-        idle: writes === 0 && context.inbox.length === 0,
-        // The collective's tools are counted by the instance; files written or commands run only the brain sees.
-        progress: ownWrites > 0,
-        usage,
-      };
+      const outcome = successOutcome(result, ran, context.inbox.length, config.maxSteps, secret);
       const kept = memory.finish(steps.steps);
       outcome.notebook = keepSession(kept.notebook ?? stored, result.session_id, usage.inputTokens, result.num_turns, config.sessionTokens);
       const metadata = { ...(announced ? {} : { provider: 'claude-agent', model: config.model }), ...kept.metadata };
