@@ -7,7 +7,7 @@ import { unpricedModels } from './unpriced-models.js';
 import { runPaths } from '../../core/run-paths.js';
 import type { OrchestratorEvent } from '../../orchestrator/orchestrator-events.js';
 import { type LiveRun, runCollective } from '../../orchestrator/run-collective.js';
-import { type ConfigFile, DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, loadConfigFile, planInstances, readRunRecord, runPlanProblems } from '../../orchestrator/run-config.js';
+import { type ConfigFile, DEFAULT_GOAL, DEFAULT_SETTINGS, type InstanceSpec, type RunRecord, loadConfigFile, planInstances, readRunRecord, runPlanProblems } from '../../orchestrator/run-config.js';
 import { startRunTrace } from '../../telemetry/run-trace.js';
 import { environmentNotes } from '../environment-notes.js';
 import type { ChangeSettings } from '../../workspace/change-settings.js';
@@ -87,8 +87,8 @@ function changeSettingsFromConfig(config: ConfigFile): { changes?: ChangeSetting
   return Object.keys(changes).length === 0 ? {} : { changes };
 }
 
-/** `tachikoma run`: starts (or resumes) a collective and supervises it until it stops. */
-export async function runCommand(flags: RunFlags): Promise<number> {
+/** What a run is to be: its workspace, run directory, config, the instances and settings (or the resumed run's record). */
+async function planRun(flags: RunFlags) {
   const workspace = resolve(flags.workspace ?? process.cwd());
   if (!existsSync(workspace) || !statSync(workspace).isDirectory()) throw new CliError(`workspace ${workspace} is not a folder`);
   const config = loadConfigFile(workspace, flags.config === undefined ? undefined : resolve(flags.config));
@@ -114,8 +114,37 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   };
   const problems = record === null ? runPlanProblems(settings, instances, config) : [];
   if (problems.length > 0) throw new CliError(`invalid configuration: ${problems.join('; ')}`);
-  const timeoutMs = parseSeconds(flags.timeout);
+  return { workspace, config, runDirectory, instances, settings, record, governor };
+}
+
+/** Starts the dashboard for a run (unless --no-dashboard), saying where it is or why it did not start. */
+function startRunDashboard(flags: RunFlags, plan: { runDirectory: string; record: RunRecord | null; storeSpec: string | null }, display: ReturnType<typeof createDisplay>): Promise<DashboardServer | undefined> {
   const dashboardPort = parsePort(flags.dashboardPort, '--dashboard-port');
+  const paths = runPaths(plan.runDirectory);
+  return serveRunDashboard({
+    paths,
+    record: existsSync(paths.runFile) ? readRunRecord(paths.runFile) : null,
+    storeSpec: plan.storeSpec,
+    ...(flags.dashboardHost === undefined ? {} : { host: flags.dashboardHost }),
+    ...(dashboardPort === undefined ? {} : { port: dashboardPort }),
+  }).then(
+    (server) => {
+      display.dashboard(server.url, server.token !== null);
+      return server;
+    },
+    (error: unknown) => {
+      display.note(`dashboard not started: ${(error as Error).message}`);
+      return undefined;
+    },
+  );
+}
+
+/** `tachikoma run`: starts (or resumes) a collective and supervises it until it stops. */
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const { workspace, config, runDirectory, instances, settings, record, governor } = await planRun(flags);
+  const timeoutMs = parseSeconds(flags.timeout);
+  // The port is checked before anything starts: a wrong one is one line, not a run without its dashboard.
+  parsePort(flags.dashboardPort, '--dashboard-port');
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
@@ -136,24 +165,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   if (trace !== undefined) Object.assign(process.env, trace.environment);
   const startDashboard = (): void => {
     if (flags.dashboard === false || finished) return;
-    const paths = runPaths(runDirectory);
-    const storeSpec = record?.store ?? flags.store ?? config.store ?? null;
-    dashboard = serveRunDashboard({
-      paths,
-      record: existsSync(paths.runFile) ? readRunRecord(paths.runFile) : null,
-      storeSpec,
-      ...(flags.dashboardHost === undefined ? {} : { host: flags.dashboardHost }),
-      ...(dashboardPort === undefined ? {} : { port: dashboardPort }),
-    }).then(
-      (server) => {
-        display.dashboard(server.url, server.token !== null);
-        return server;
-      },
-      (error: unknown) => {
-        display.note(`dashboard not started: ${(error as Error).message}`);
-        return undefined;
-      },
-    );
+    dashboard = startRunDashboard(flags, { runDirectory, record, storeSpec: record?.store ?? flags.store ?? config.store ?? null }, display);
   };
   try {
     const state = await runCollective({
