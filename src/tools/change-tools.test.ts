@@ -65,7 +65,7 @@ describe('change tools in a git workspace', () => {
     expect(gitIn(tree, ['rev-parse', '--abbrev-ref', 'HEAD']).trim()).toMatch(/^tachikoma\/run\/instance_1$/);
     // The builder reads its own edit back; the user's file is as it was.
     const read = await tools.call('read_files', { paths: ['a.txt'] });
-    expect(read.ok ? (read.data as Array<{ lines: string[] }>)[0]?.lines[0] : read.error).toBe('ONE');
+    expect(read.ok ? (read.data as Array<{ lines: string[] }>)[0]?.lines[0] : read.error).toBe('1: ONE');
     expect(readFileSync(join(workspace, 'a.txt'), 'utf8')).toBe('one\ntwo\ntwo\n');
     expect(checkoutSnapshot(workspace)).toEqual(before);
   });

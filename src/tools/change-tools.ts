@@ -13,14 +13,18 @@ const MAX_WRITE_BYTES = 1024 * 1024;
 const COMMAND_TIMEOUT_MS = 120_000;
 const MAX_COMMAND_OUTPUT = 64 * 1024;
 
-const pathSchema = z.string().min(1).max(1000);
+const pathSchema = z.string().min(1).max(1000).describe('File path relative to the workspace (your own worktree when you are a builder).');
 
 /** Changing code: exact edits, whole-file writes and allowlisted commands, all in the instance's own worktree. */
 export const CHANGE_TOOLS: readonly ToolDefinition[] = [
   defineTool({
     name: 'edit_file',
     description: 'Replace one exact, unique occurrence of `old` with `new` in a file of your worktree (include enough context to make `old` unique).',
-    input: z.strictObject({ path: pathSchema, old: z.string().min(1).max(MAX_WRITE_BYTES), new: z.string().max(MAX_WRITE_BYTES) }),
+    input: z.strictObject({
+      path: pathSchema,
+      old: z.string().min(1).max(MAX_WRITE_BYTES).describe('The exact text to replace; it must occur exactly once in the file.'),
+      new: z.string().max(MAX_WRITE_BYTES).describe('The text that replaces it.'),
+    }),
     run: async (input, env) => {
       const root = await changeRoot(env);
       const absolute = resolveInWorkspace(root, input.path);
@@ -37,7 +41,10 @@ export const CHANGE_TOOLS: readonly ToolDefinition[] = [
   defineTool({
     name: 'write_file',
     description: 'Create a file in your worktree, or replace its whole content (folders are created as needed).',
-    input: z.strictObject({ path: pathSchema, content: z.string().refine((text) => Buffer.byteLength(text) <= MAX_WRITE_BYTES, 'content over 1 MiB') }),
+    input: z.strictObject({
+      path: pathSchema,
+      content: z.string().refine((text) => Buffer.byteLength(text) <= MAX_WRITE_BYTES, 'content over 1 MiB').describe('The whole new content of the file (at most 1 MiB).'),
+    }),
     run: async (input, env) => {
       const root = await changeRoot(env);
       const absolute = resolveForWrite(root, input.path);
@@ -49,7 +56,10 @@ export const CHANGE_TOOLS: readonly ToolDefinition[] = [
   defineTool({
     name: 'run_command',
     description: "Run one command from the run's allowlist (e.g. the tests) in your worktree, without a shell: no ;, &&, |, redirects or $( ). Returns exit code and output (capped).",
-    input: z.strictObject({ command: z.string().min(1).max(2000), folder: z.string().max(1000).optional() }),
+    input: z.strictObject({
+      command: z.string().min(1).max(2000).describe('One command from the run\'s allowlist, e.g. "npm test"; no ;, &&, |, redirects or $(…).'),
+      folder: z.string().max(1000).optional().describe('Folder to run it in, relative to your worktree (default: its root).'),
+    }),
     run: async (input, env) => {
       const argv = parseAllowedCommand(input.command, allowedCommands(env.changes));
       const root = await changeRoot(env);

@@ -25,7 +25,7 @@ export const REVIEW_TOOLS: readonly ToolDefinition[] = [
   defineTool({
     name: 'read_change',
     description: 'The diff of the change a "merge <branch>?" proposal is about (capped at 60,000 characters).',
-    input: z.strictObject({ proposalId: idSchema }),
+    input: z.strictObject({ proposalId: idSchema.describe('Id of the merge proposal (merge_<task>).') }),
     run: async (input, env) => {
       const change = await changeUnderVote(env, input.proposalId);
       const diff = await git(change.repository, ['show', '--stat', '--patch', '--format=%s%n', change.commit]);
@@ -35,7 +35,10 @@ export const REVIEW_TOOLS: readonly ToolDefinition[] = [
   defineTool({
     name: 'check_change',
     description: "Run one allowlisted command (e.g. the tests) on the change a \"merge <branch>?\" proposal is about, in a scratch checkout of it; no shell syntax.",
-    input: z.strictObject({ proposalId: idSchema, command: z.string().min(1).max(2000) }),
+    input: z.strictObject({
+      proposalId: idSchema.describe('Id of the merge proposal (merge_<task>).'),
+      command: z.string().min(1).max(2000).describe('One command from the run\'s allowlist, run on a checkout of the change.'),
+    }),
     run: async (input, env) => {
       const argv = parseAllowedCommand(input.command, allowedCommands(env.changes));
       const change = await changeUnderVote(env, input.proposalId);
