@@ -33,11 +33,18 @@ export function toolParameters(spec: ToolBox['specs'][number]): JSONSchema7 {
  */
 export function toAiTools(toolBox: ToolBox, maxResultChars = MAX_TOOL_RESULT_CHARS): ToolSet {
   const tools: ToolSet = {};
+  let queue: Promise<unknown> = Promise.resolve();
   for (const spec of toolBox.specs) {
     tools[spec.name] = dynamicTool({
       description: spec.description,
       inputSchema: jsonSchema(toolParameters(spec)),
-      execute: (input: unknown) => toolBox.call(spec.name, input),
+      // One call at a time, in the order the model wrote them: a claim_task after the create_task of the same
+      // step must see the task (the SDK would otherwise run a step's calls at once).
+      execute: (input: unknown) => {
+        const result = queue.then(() => toolBox.call(spec.name, input));
+        queue = result.catch(() => undefined);
+        return result;
+      },
       toModelOutput: ({ output }) => ({ type: 'text', value: renderToolResult(output as ToolResult, maxResultChars) }),
     });
   }

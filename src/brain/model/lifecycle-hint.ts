@@ -5,8 +5,8 @@ import { clip } from './clip.js';
 export const LIFECYCLE_STEPS = [
   'Plan: the coordinator (whoever holds coordinator_lease) breaks the goal into tasks with create_task, each with a brief in its detail — Objective, Scope (which files or areas; disjoint between tasks unless the task is a review), Expected output, Done when — and dependsOn for order.',
   'Work: claim one task (claim_task), stay within its scope (files a peer already covered need not be read again), and complete it (complete_task) with evidence: path:line references you actually read. Share each finding once (share_finding), with path:line evidence.',
-  'Synthesis: once the work tasks are done, a reflector (or the coordinator) gathers the findings into insights (synthesize), pointing out duplicates and gaps.',
-  'Deliverable: a builder (or the coordinator) writes the final report (write_report) from the findings and decisions, then completes the final task.',
+  'Synthesis: once the work tasks are done, a reflector (or the coordinator) gathers the findings into insights (synthesize, when your role has it; otherwise in a task result), pointing out duplicates and gaps.',
+  'Deliverable: a builder (or the coordinator) writes the final report from the findings and decisions (write_report when your role has it; otherwise as the final task\'s result), then completes the final task.',
   'Goal met?: the coordinator opens a vote (propose) asking whether the goal is met; everyone votes (vote) before the deadline with a reason of their own; the coordinator announces the outcome (announce_consensus, goalMet when it is).',
   'Stop: when the goal is met, finish what you hold and reply without calling tools.',
 ];
