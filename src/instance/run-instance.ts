@@ -137,6 +137,9 @@ class InstanceSession {
       return { kind: 'continue' };
     }
     this.failures.reset();
+    // A turn the stop cut short handled nothing: its messages stay unread (the cursor did not move), and it
+    // publishes no status of its own — the next and last one is 'stopped'.
+    if (this.options.stop.aborted && turn.outcome.unhandled === true) return { kind: 'stop', reason: 'stopped' };
     if (turn.outcome.skipped === true && turn.calls.length === 0) {
       await this.skipped(batch, turn);
       return { kind: 'continue' };
