@@ -149,7 +149,10 @@ describe('collaboration runtime with model brains (real processes, mock model ov
 
     expect(await run.exited).toBe(0);
     expect(z.looseObject({ state: z.string() }).parse(JSON.parse(readFileSync(join(runDirectory, 'run.json'), 'utf8'))).state).toBe('done');
-    expect(plans.instance_1.finished && plans.instance_2.finished).toBe(true);
+    // instance_1 saw all its steps through; instance_2's last step (complete_task) may be the last thing it did: the
+    // run ends as soon as the task is done, possibly before its model sees the result. The store below shows it.
+    expect(plans.instance_1.finished).toBe(true);
+    expect(plans.instance_2.completed).toBeGreaterThanOrEqual(2);
     await withStore(runDirectory, async (store) => {
       const task = await store.getTask('task_final');
       expect([task?.state, task?.owner]).toEqual(['done', 'instance_2']);
