@@ -255,6 +255,8 @@ if (url === undefined) {
 
       await waitUntil(() => delivered().length === 6, 10_000, 'the 3 good messages published after the bad rows');
       expect(delivered().map((line) => line.id)).toEqual(goodIds);
+      // Its reports come on stderr, a pipe of their own: they may arrive after the lines it wrote to its file.
+      await waitUntil(() => badSeqs.every((seq) => follower.stderr().includes(`messages (seq ${seq})`)), 10_000, 'the follower to report every bad row');
       for (const seq of badSeqs) expect(follower.stderr()).toContain(`messages (seq ${seq})`);
       expect(follower.exit(), 'the follower is still running').toBeNull();
       expect((await readAllMessages(store)).map((line) => line.id)).toEqual(goodIds);
