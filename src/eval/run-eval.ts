@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { EvalError } from './eval-error.js';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import { type ConditionMetrics, EVAL_RESULT_VERSION, type EvalResult, type ProblemResult, metricsOf, totalsFor } from './eval-result.js';
 import { runHiddenTest } from './hidden-test.js';
 import { prepareProblem } from './prepare-problem.js';
 import { problemGoal } from './problem-goal.js';
 import type { Problem } from './problem-set.js';
-import { type Condition, type ConditionOutcome, runCondition } from './run-condition.js';
+import { type Condition, type ConditionOutcome, type ConditionSetup, runCondition } from './run-condition.js';
 import { LINE_TOLERANCE, scoreFindings } from './score-findings.js';
 
 /** Progress of an evaluation, for the terminal. */
@@ -16,16 +15,11 @@ export type EvalEvent =
   | { type: 'condition_started'; problem: string; condition: Condition }
   | { type: 'condition_finished'; problem: string; condition: Condition; metrics: ConditionMetrics };
 
-export interface EvalOptions {
+/** The run settings every condition shares (see ConditionSetup), and what the eval itself needs. */
+export interface EvalOptions extends Pick<ConditionSetup, 'brain' | 'brainOptions' | 'instances' | 'maxTokens' | 'timeoutMs' | 'quietMs'> {
   set: string;
   problems: Problem[];
   conditions: Condition[];
-  brain: string;
-  brainOptions: Record<string, z.core.util.JSONType>;
-  instances: number;
-  maxTokens?: number;
-  timeoutMs: number;
-  quietMs: number;
   /** Where fetched packages are cached. */
   cache: string;
   /** Scratch folder for copies and run directories (emptied first; kept afterwards when `keep`). */

@@ -1,16 +1,9 @@
 import { type Usage, addUsage, NO_USAGE, usageSchema } from './budget.js';
 
-/** One instance's spending as `status` shows it. */
-export interface UsageLine {
-  modelCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
+/** One instance's spending as `status` shows it: its usage without turns and time, and the cached share. */
+export interface UsageLine extends Omit<Usage, 'turns' | 'wallSeconds'> {
   /** Share of the input tokens read from the provider's cache, 0 to 1. */
   cachedShare: number;
-  costUsd: number;
 }
 
 /** The usage an instance's registry metadata reports, or null when it reports none. */
