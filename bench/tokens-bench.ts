@@ -5,9 +5,9 @@
  * and the billed-equivalent input with and without caching, side by side; then the totals and their ratio, and the
  * figures as one JSON object on the last line of stdout.
  */
+import { packageRoot } from '../src/core/package-root.js';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { createProviderBrain } from '../src/brain/llm/create-llm-brain.js';
 import { type MockReply, createToolBoxFixture, startMockLlmServer } from '../test/support/model-server/index.js';
@@ -20,10 +20,9 @@ const runSchema = z.object({
 });
 type RecordedRun = z.infer<typeof runSchema>;
 
-/** The recording lives in the source tree (bench/tokens), whether this runs from there or from dist. */
+/** The recording lives in the source tree (bench/tokens), whether this runs from there or compiled in build/. */
 function loadRun(): RecordedRun {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const root = here.includes(`${join('dist', 'bench')}`) ? join(here, '..', '..', 'bench') : here;
+  const root = join(packageRoot(), 'bench');
   return runSchema.parse(JSON.parse(readFileSync(join(root, 'tokens', 'recorded-run.json'), 'utf8')));
 }
 
