@@ -129,7 +129,7 @@ describe('collaboration runtime with model brains (real processes, mock model ov
       instance_1: planResponder(
         [
           { call: { name: 'create_task', input: { id: 'task_final', title: 'Write the final answer', expected: 'the answer', doneWhen: 'the goal vote passed' } } },
-          { call: { name: 'propose', input: { id: 'goal_met', title: 'Is the goal met?', options: ['yes', 'no'], quorum: 2 } } },
+          { call: { name: 'propose', input: { id: 'goal_met', goal: true, title: 'Is the goal met?', options: ['yes', 'no'], quorum: 2 } } },
           { call: { name: 'vote', input: { proposalId: 'goal_met', option: 'yes', reason: 'REASON_ONE_secret' } } },
         ],
         { doneText: 'proposed and voted' },

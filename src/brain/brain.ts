@@ -40,6 +40,8 @@ export interface TurnContext {
 /** An open proposal as a turn sees it: no vote's choice or reason, only whether this instance voted. */
 export interface OpenProposalView {
   id: string;
+  /** `goal`: the "is the goal met?" vote. */
+  kind: 'decision' | 'goal';
   title: string;
   detail: string;
   options: string[];

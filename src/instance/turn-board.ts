@@ -11,7 +11,7 @@ export async function openProposalsFor(store: CollectiveStore, self: string): Pr
     open.map(async (proposal) => {
       const current = (await store.listVotes(proposal.id)).filter((vote) => vote.round === proposal.round);
       return {
-        id: proposal.id, title: proposal.title, detail: proposal.detail, options: proposal.options, rule: proposal.rule, quorum: proposal.quorum,
+        id: proposal.id, kind: proposal.kind, title: proposal.title, detail: proposal.detail, options: proposal.options, rule: proposal.rule, quorum: proposal.quorum,
         deadline: proposal.deadline, round: proposal.round, votesCast: current.length, votedByMe: current.some((vote) => vote.voter === self),
         createdBy: proposal.createdBy,
       };

@@ -1,13 +1,10 @@
 import type { Proposal } from '../protocol/index.js';
 import type { CollectiveStore } from '../store/index.js';
 
-/** A "goal met?" vote: its title asks whether the goal is met. */
-const GOAL_QUESTION = /\bgoal\b.*\bmet\b|\bmet\b.*\bgoal\b/i;
-
-/** Did this closed proposal decide that the goal is met ("yes" won a "goal met?" vote)? */
+/** Did this closed proposal decide that the goal is met ("yes" won a proposal of kind `goal`)? */
 export function goalVotePassed(proposal: Proposal): boolean {
   const winner = proposal.outcome?.winner ?? null;
-  return proposal.state === 'closed' && proposal.outcome?.status === 'decided' && winner !== null && /^yes\b/i.test(winner) && GOAL_QUESTION.test(proposal.title);
+  return proposal.kind === 'goal' && proposal.state === 'closed' && proposal.outcome?.status === 'decided' && winner?.trim().toLowerCase() === 'yes';
 }
 
 /**

@@ -27,7 +27,7 @@ async function events(): Promise<Array<[string, unknown]>> {
 describe('vote events', () => {
   it('tells every instance once when a debate round opens and when the vote closes, without any reason', async () => {
     const deadline = new Date(Date.now() + 600_000).toISOString();
-    await store.openProposal({ id: 'goal_met', title: 'Is the goal met?', options: ['yes', 'no'], rule: 'majority', quorum: 2, deadline, maxRounds: 2, createdBy: 'instance_1' });
+    await store.openProposal({ id: 'goal_met', kind: 'goal', title: 'Is the goal met?', options: ['yes', 'no'], rule: 'majority', quorum: 2, deadline, maxRounds: 2, createdBy: 'instance_1' });
     await store.castVote({ proposalId: 'goal_met', voter: 'instance_1', option: 'yes', reason: 'REASON_A' });
     await store.castVote({ proposalId: 'goal_met', voter: 'instance_2', option: 'no', reason: 'REASON_B' });
     await store.closeDue();

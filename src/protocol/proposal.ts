@@ -22,9 +22,19 @@ export const outcomeSchema = z.strictObject({
 });
 export type Outcome = z.infer<typeof outcomeSchema>;
 
+/**
+ * What a proposal decides: an ordinary `decision`, or `goal` — the collective's "is the goal met?" vote, whose
+ * options are yes and no; a goal vote that passes with yes ends a run started with --until-done.
+ */
+export const PROPOSAL_KINDS = ['decision', 'goal'] as const;
+export const proposalKindSchema = z.enum(PROPOSAL_KINDS);
+export type ProposalKind = z.infer<typeof proposalKindSchema>;
+
 /** A proposal: its options, the rule, quorum and deadline are fixed when it opens. */
 export const proposalSchema = z.strictObject({
   id: idSchema,
+  /** Records written before kinds existed are decisions. */
+  kind: proposalKindSchema.default('decision'),
   title: titleSchema,
   detail: textSchema,
   options: z.array(optionSchema).min(2).max(20),
@@ -45,6 +55,7 @@ export type Proposal = z.infer<typeof proposalSchema>;
 export const newProposalSchema = z
   .strictObject({
     id: idSchema.optional(),
+    kind: proposalKindSchema.optional(),
     title: titleSchema,
     detail: textSchema.optional(),
     options: z.array(optionSchema).min(2, 'a proposal needs at least two options').max(20),
@@ -54,8 +65,14 @@ export const newProposalSchema = z
     maxRounds: z.number().int().min(1).max(10).optional(),
     createdBy: senderSchema,
   })
-  .refine((value) => new Set(value.options).size === value.options.length, 'proposal options must be distinct');
+  .refine((value) => new Set(value.options).size === value.options.length, 'proposal options must be distinct')
+  .refine((value) => value.kind !== 'goal' || isYesNo(value.options), { message: 'a goal vote has exactly the options "yes" and "no"', path: ['options'] });
 export type NewProposal = z.input<typeof newProposalSchema>;
+
+/** Whether `options` are exactly yes and no (any order and case). */
+function isYesNo(options: readonly string[]): boolean {
+  return options.length === 2 && options.map((option) => option.trim().toLowerCase()).sort().join('/') === 'no/yes';
+}
 
 /** One voter's vote: one per voter per proposal (per debate round), always with a reason. */
 export const voteSchema = z.strictObject({

@@ -162,9 +162,10 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
   }),
   defineTool({
     name: 'propose',
-    description: 'Open a vote among the instances: options, rule, quorum and how long it stays open. Votes stay blind (nobody sees a choice or reason) until it closes; it closes once the quorum has voted or at its deadline, and every instance is told the outcome. A "goal met?" vote (a title asking whether the goal is met, options yes/no) that passes with yes ends a run started with --until-done once no task is left claimed.',
+    description: 'Open a vote among the instances: options, rule, quorum and how long it stays open. Votes stay blind (nobody sees a choice or reason) until it closes; it closes once the quorum has voted or at its deadline, and every instance is told the outcome. The "goal met?" vote is a proposal with goal: true and the options yes and no; when it passes with yes, a run started with --until-done ends once no task is left claimed.',
     input: z.strictObject({
       id: idSchema.optional().describe('Optional id (e.g. "goal_met_1"); proposing the same id again returns the existing proposal.'),
+      goal: z.boolean().optional().describe('true: this is the "is the goal met?" vote (options exactly ["yes", "no"]); default false.'),
       title: titleSchema.describe('The question put to vote.'),
       detail: textSchema.optional().describe('Context the voters need to decide.'),
       options: z.array(z.string().min(1).max(500)).min(2).max(20).describe('The choices, at least two, distinct (e.g. ["yes", "no"]).'),
@@ -177,6 +178,7 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
       if (existing !== null) return existing;
       const proposal = await env.store.openProposal({
         ...(input.id === undefined ? {} : { id: input.id }),
+        kind: input.goal === true ? 'goal' : 'decision',
         title: input.title,
         detail: input.detail ?? '',
         options: input.options,
@@ -192,7 +194,7 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
         to: 'broadcast',
         type: 'proposal',
         content: `${proposal.title} — options: ${proposal.options.join(' | ')}`,
-        metadata: { proposalId: proposal.id, rule: proposal.rule, quorum: proposal.quorum, deadline: proposal.deadline },
+        metadata: { proposalId: proposal.id, kind: proposal.kind, rule: proposal.rule, quorum: proposal.quorum, deadline: proposal.deadline },
       });
       return proposal;
     },

@@ -124,7 +124,7 @@ async function advanceStages(scope: TurnScope, proposals: readonly Proposal[], t
   const goalReached = goals.some((proposal) => proposal.outcome?.winner === 'yes');
   if (byId.get(IDS.reportTask)?.state === 'done' && !unfinished && !goalOpen && !goalReached && goals.length < scope.options.maxGoalVotes) {
     const round = goals.length + 1;
-    await act(scope.tools, 'propose', { id: IDS.goal(round), title: 'The audit is complete and report.md is written: is the goal met?', options: ['yes', 'no'], rule: 'majority', quorum: voters, openForMs: deadline });
+    await act(scope.tools, 'propose', { id: IDS.goal(round), goal: true, title: 'The audit is complete and report.md is written: is the goal met?', options: ['yes', 'no'], rule: 'majority', quorum: voters, openForMs: deadline });
     scope.notes.push(`opened goal vote ${round}`);
   }
 }

@@ -7,14 +7,15 @@ export const LIFECYCLE_STEPS = [
   'Work: claim one task (claim_task), stay within its scope (files a peer already covered need not be read again), and complete it (complete_task) with evidence: path:line references you actually read. Share each finding once (share_finding), with path:line evidence.',
   'Synthesis: once the work tasks are done, a reflector (or the coordinator) gathers the findings into insights (synthesize, when your role has it; otherwise in a task result), pointing out duplicates and gaps.',
   'Deliverable: a builder (or the coordinator) writes the final report from the findings and decisions (write_report when your role has it; otherwise as the final task\'s result), then completes the final task.',
-  'Goal met?: the coordinator opens a vote (propose) asking whether the goal is met; everyone votes (vote) before the deadline with a reason of their own; the coordinator announces the outcome (announce_consensus, goalMet when it is).',
+  'Goal met?: the coordinator opens the goal vote (propose with goal: true, options yes and no) asking whether the goal is met; everyone votes (vote) before the deadline with a reason of their own; the coordinator announces the outcome (announce_consensus, goalMet when it is).',
   'Stop: when the goal is met, finish what you hold and reply without calling tools.',
 ];
 
 function proposalLine(proposal: OpenProposalView): string {
   const mine = proposal.votedByMe ? ' — you voted' : ' — you have NOT voted: vote before the deadline';
   const options = proposal.options.map((option) => JSON.stringify(clip(option, 80))).join(', ');
-  return `${proposal.id} "${clip(proposal.title, 200)}": options ${options}, round ${proposal.round}, closes ${proposal.deadline}, ${proposal.votesCast} vote(s) cast${mine}`;
+  const kind = proposal.kind === 'goal' ? ' (the goal vote)' : '';
+  return `${proposal.id}${kind} "${clip(proposal.title, 200)}": options ${options}, round ${proposal.round}, closes ${proposal.deadline}, ${proposal.votesCast} vote(s) cast${mine}`;
 }
 
 function coverageLine(view: CoverageView, self: string): string {

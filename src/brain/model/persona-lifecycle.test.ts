@@ -68,8 +68,8 @@ describe('the lifecycle in the prompts', () => {
     const proposal = { detail: '', rule: 'majority', quorum: 2, createdBy: 'instance_2', votesCast: 1 };
     const prompt = buildTurnPrompt(context({
       openProposals: [
-        { ...proposal, id: 'prop_1', title: 'Is the goal met?', options: ['yes', 'no'], deadline: '2026-01-01T00:05:00.000Z', round: 1, votedByMe: false },
-        { ...proposal, id: 'prop_2', title: 'Which first?', options: ['a', 'b'], deadline: '2026-01-01T00:06:00.000Z', round: 2, votedByMe: true },
+        { ...proposal, id: 'prop_1', kind: 'goal', title: 'Is the goal met?', options: ['yes', 'no'], deadline: '2026-01-01T00:05:00.000Z', round: 1, votedByMe: false },
+        { ...proposal, id: 'prop_2', kind: 'decision', title: 'Which first?', options: ['a', 'b'], deadline: '2026-01-01T00:06:00.000Z', round: 2, votedByMe: true },
       ],
       notices: ['your claim on task_3 was lost (lease expired)'],
       coordinator: { holder: 'instance_2', expiresAt: '2026-01-01T00:01:00.000Z' },
@@ -80,7 +80,7 @@ describe('the lifecycle in the prompts', () => {
       ],
     }));
     expect(prompt).toContain('## Open proposals: vote on each before its deadline (2)');
-    expect(prompt).toContain('- prop_1 "Is the goal met?": options "yes", "no", round 1, closes 2026-01-01T00:05:00.000Z, 1 vote(s) cast — you have NOT voted: vote before the deadline');
+    expect(prompt).toContain('- prop_1 (the goal vote) "Is the goal met?": options "yes", "no", round 1, closes 2026-01-01T00:05:00.000Z, 1 vote(s) cast — you have NOT voted: vote before the deadline');
     expect(prompt).toContain('- prop_2 "Which first?": options "a", "b", round 2, closes 2026-01-01T00:06:00.000Z, 1 vote(s) cast — you voted');
     expect(prompt).toContain('- your claim on task_3 was lost (lease expired)');
     expect(prompt).toContain('- instance_2 (until 2026-01-01T00:01:00.000Z)');

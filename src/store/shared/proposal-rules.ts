@@ -28,6 +28,7 @@ export function requireFutureDeadline(parsed: z.output<typeof newProposalSchema>
 export function newProposal(parsed: z.output<typeof newProposalSchema>, clock: () => number): Proposal {
   return {
     id: parsed.id ?? newId('prop', clock()),
+    kind: parsed.kind ?? 'decision',
     title: parsed.title,
     detail: parsed.detail ?? '',
     options: parsed.options,
