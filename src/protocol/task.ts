@@ -16,9 +16,19 @@ export const evidenceSchema = shortText(2_000).refine((value) => value.length > 
 /** One entry of a task's scope: a workspace path, folder or glob, or a named area. */
 export const scopeEntrySchema = shortText(500).refine((value) => value.trim().length > 0, 'a scope entry is empty');
 
+/**
+ * What a task is for: `work` covers its scope for the first time (work scopes are disjoint), `review` looks again
+ * at what other tasks covered (checking findings, a second opinion) and may overlap them.
+ */
+export const TASK_KINDS = ['work', 'review'] as const;
+export const taskKindSchema = z.enum(TASK_KINDS);
+export type TaskKind = z.infer<typeof taskKindSchema>;
+
 /** A task on the board. */
 export const taskSchema = z.strictObject({
   id: idSchema,
+  /** Records written before kinds existed are work. */
+  kind: taskKindSchema.default('work'),
   title: titleSchema,
   detail: textSchema,
   requiredRole: roleSchema.nullable(),
@@ -47,6 +57,7 @@ export type BoardTask = Task & { blocked: boolean; waitingOn: string[] };
 /** What creating a task supplies. */
 export const newTaskSchema = z.strictObject({
   id: idSchema.optional(),
+  kind: taskKindSchema.optional(),
   title: titleSchema,
   detail: textSchema.optional(),
   requiredRole: roleSchema.nullable().optional(),

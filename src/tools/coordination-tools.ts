@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { COORDINATOR_LEASE } from '../collective/roles.js';
 import { runPaths } from '../core/run-paths.js';
 import {
-  contentSchema, idSchema, memoryKindSchema, optionSchema, roleSchema, scopeEntrySchema, shortText, tagSchema, taskStateSchema, textSchema, titleSchema,
+  contentSchema, idSchema, memoryKindSchema, optionSchema, roleSchema, scopeEntrySchema, shortText, tagSchema, taskKindSchema, taskStateSchema, textSchema, titleSchema,
 } from '../protocol/index.js';
+import { overlappingEntries } from '../workspace/task-scope.js';
 import { withBlocked } from './board-views.js';
 import { type ToolDefinition, type ToolEnvironment, defineTool } from './tool-definition.js';
 
@@ -23,6 +24,21 @@ async function votedInRound(env: ToolEnvironment, proposalId: string, round: num
   return (await env.store.listVotes(proposalId)).some((vote) => vote.voter === env.self && vote.round === round);
 }
 
+/**
+ * Refuses a work task whose scope overlaps a work task already on the board (open, claimed or done; a failed
+ * task's scope is free again): covered files are not handed out twice unless the coordinator says it is a review.
+ */
+async function refuseOverlap(env: ToolEnvironment, scope: readonly string[]): Promise<void> {
+  if (scope.length === 0) return;
+  for (const task of await env.store.listTasks()) {
+    if (task.kind === 'review' || task.state === 'failed') continue;
+    const shared = overlappingEntries(scope, task.scope);
+    if (shared.length > 0) {
+      throw new Error(`scope ${shared.map((entry) => JSON.stringify(entry)).join(', ')} overlaps task ${task.id} (${task.state}, scope ${task.scope.join(', ')}): give this task a disjoint scope, or create it with kind "review" if it is meant to look again at covered work`);
+    }
+  }
+}
+
 /** Tools for working together: the board, votes, the coordinator role, syntheses and the report. */
 export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
   defineTool({
@@ -33,9 +49,10 @@ export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
   }),
   defineTool({
     name: 'create_task',
-    description: 'Coordinator only: put a task on the board with a brief (objective, scope, expected output, done-when), optionally for one role and after other tasks. Give tasks disjoint scopes unless a task is a review.',
+    description: 'Coordinator only: put a task on the board with a brief (objective, scope, expected output, done-when), optionally for one role and after other tasks. A work task\'s scope may not overlap another task\'s (the call fails and names it); a review task (kind "review") looks again at covered work on purpose.',
     input: z.strictObject({
       id: idSchema.optional().describe('Optional id (e.g. "review_parser"); creating the same id again returns the existing task.'),
+      kind: taskKindSchema.optional().describe('"work" (default): covers its scope for the first time; "review": looks again at work other tasks covered (checking findings, a second opinion), and may overlap them.'),
       title: titleSchema.describe('The objective, in one line.'),
       detail: textSchema.optional().describe('Anything else the worker needs to know.'),
       scope: z.array(scopeEntrySchema).max(100).optional().describe('Which files, folders or areas the task covers (e.g. ["src/parser/", "src/lexer.ts"]).'),
@@ -48,7 +65,9 @@ export const COORDINATION_TOOLS: readonly ToolDefinition[] = [
       await requireCoordinator(env, 'create tasks');
       const existing = input.id === undefined ? null : await env.store.getTask(input.id);
       if (existing !== null) return existing;
+      if (input.kind !== 'review') await refuseOverlap(env, input.scope ?? []);
       const task = await env.store.createTask({
+        ...(input.kind === undefined ? {} : { kind: input.kind }),
         title: input.title,
         createdBy: env.self,
         ...(input.id === undefined ? {} : { id: input.id }),

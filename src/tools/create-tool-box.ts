@@ -81,7 +81,7 @@ export function createToolBox(setup: ToolBoxSetup): ToolBox & { readonly calls: 
     (tool.roles === undefined || tool.roles.includes(setup.role)) && (setup.allowed === undefined || setup.allowed.has(tool.name));
   const visible = setup.tools.filter(permitted);
   return {
-    specs: visible.map((tool) => ({ name: tool.name, description: tool.description, input: tool.input })),
+    specs: visible.map((tool) => ({ name: tool.name, description: tool.description, input: tool.input, ...(tool.maxResultChars === undefined ? {} : { maxResultChars: tool.maxResultChars }) })),
     calls,
     async call(name: string, input: unknown): Promise<ToolResult> {
       const started = performance.now();

@@ -7,7 +7,7 @@ import { allowedTools } from '../collective/roles.js';
 import { type CollectiveStore, createSqliteStore } from '../store/index.js';
 import { ALL_TOOLS } from './all-tools.js';
 import { createToolBox, toolInputJsonSchema } from './create-tool-box.js';
-import { MAX_READ_LINES } from './workspace-tools.js';
+import { MAX_READ_LINES } from './numbered-read.js';
 
 let directory = '';
 let store: CollectiveStore;
@@ -15,7 +15,7 @@ let store: CollectiveStore;
 beforeEach(async () => {
   directory = mkdtempSync(join(tmpdir(), 'tachikoma-readable-'));
   mkdirSync(join(directory, 'src'));
-  writeFileSync(join(directory, 'src/long.ts'), Array.from({ length: 1000 }, (_, index) => `line ${index + 1}`).join('\n'));
+  writeFileSync(join(directory, 'src/long.ts'), Array.from({ length: 1500 }, (_, index) => `line ${index + 1}`).join('\n'));
   for (const name of ['a', 'b', 'c']) writeFileSync(join(directory, `src/${name}.ts`), `export const ${name} = 1;\n`);
   store = createSqliteStore(join(directory, 'collective.db'));
   await store.register({ id: 'instance_1', role: 'explorer' });
@@ -59,9 +59,9 @@ describe('tools a model reads easily', () => {
     const [whole] = data(await box('instance_1').call('read_files', { paths: ['src/long.ts'] })) as Array<{ lines: string[]; note: string; toLine: number }>;
     expect(whole?.lines[0]).toBe(`${' '.repeat(String(MAX_READ_LINES).length - 1)}1: line 1`);
     expect(whole?.lines).toHaveLength(MAX_READ_LINES);
-    expect(whole?.note).toBe(`cut at line ${MAX_READ_LINES} of 1000: read lines ${MAX_READ_LINES + 1}–${2 * MAX_READ_LINES} next (fromLine ${MAX_READ_LINES + 1}, toLine ${2 * MAX_READ_LINES})`);
-    const [range] = data(await box('instance_1').call('read_files', { paths: ['src/long.ts'], fromLine: 998 })) as Array<{ lines: string[]; note?: string }>;
-    expect(range?.lines).toEqual([' 998: line 998', ' 999: line 999', '1000: line 1000']);
+    expect(whole?.note).toBe(`cut at line ${MAX_READ_LINES} of 1500: read lines ${MAX_READ_LINES + 1}–1500 next (fromLine ${MAX_READ_LINES + 1}, toLine 1500)`);
+    const [range] = data(await box('instance_1').call('read_files', { paths: ['src/long.ts'], fromLine: 1498 })) as Array<{ lines: string[]; note?: string }>;
+    expect(range?.lines).toEqual(['1498: line 1498', '1499: line 1499', '1500: line 1500']);
     expect(range?.note).toBeUndefined();
   });
 

@@ -8,6 +8,8 @@ export interface ToolSpec {
   name: string;
   description: string;
   input: z.ZodType;
+  /** Characters of its result the model is shown, when the tool budgets its own output above the usual cut. */
+  maxResultChars?: number;
 }
 
 /** The tools a brain gets for one turn. Every call is validated, run, and recorded by the instance. */

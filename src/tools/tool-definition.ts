@@ -30,6 +30,8 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
   input: S;
+  /** Characters of its result the model is shown, when the tool budgets its own output above the usual cut. */
+  maxResultChars?: number;
   /** Roles allowed to call it; absent means every role. */
   roles?: readonly Role[];
   run(input: z.output<S>, environment: ToolEnvironment): Promise<unknown>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ToolBox } from '../brain.js';
-import { renderToolResult } from '../model/render-tool-result.js';
+import { MAX_TOOL_RESULT_CHARS, renderToolResult } from '../model/render-tool-result.js';
 import type { AgentSdkModule } from './load-agent-sdk.js';
 
 /** The name the collective's in-process MCP server goes by; its tools are `mcp__tachikoma__<tool>`. */
@@ -33,7 +33,7 @@ export function collectiveMcpServer(sdk: AgentSdkModule, toolBox: ToolBox): Retu
       shapeOf(spec.input),
       async (args: Record<string, unknown>) => {
         const result = await toolBox.call(spec.name, wrapped ? args.input : args);
-        return { content: [{ type: 'text' as const, text: renderToolResult(result) }], isError: !result.ok };
+        return { content: [{ type: 'text' as const, text: renderToolResult(result, Math.max(MAX_TOOL_RESULT_CHARS, spec.maxResultChars ?? 0)) }], isError: !result.ok };
       },
       { alwaysLoad: true },
     );

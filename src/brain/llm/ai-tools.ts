@@ -45,7 +45,7 @@ export function toAiTools(toolBox: ToolBox, maxResultChars = MAX_TOOL_RESULT_CHA
         queue = result.catch(() => undefined);
         return result;
       },
-      toModelOutput: ({ output }) => ({ type: 'text', value: renderToolResult(output as ToolResult, maxResultChars) }),
+      toModelOutput: ({ output }) => ({ type: 'text', value: renderToolResult(output as ToolResult, Math.max(maxResultChars, spec.maxResultChars ?? 0)) }),
     });
   }
   return tools;

@@ -11,6 +11,7 @@ import { describeModelCallError } from '../model/model-call-error.js';
 import { type ModelTurnResult, type ProviderOptions, runModelTurn } from './model-turn.js';
 import { traceModelCalls } from '../../telemetry/trace-model.js';
 import { createContinuity } from '../model/turn-memory.js';
+import { notebookBudget } from '../model/compact-notebook.js';
 
 /** What an LLM brain needs: a model and how to call it. */
 export interface LlmBrainSetup {
@@ -84,7 +85,7 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
     ...(setup.maxRetries === undefined ? {} : { maxRetries: setup.maxRetries }),
   };
   const gate = new IdleGate(setup.maxIdleMs);
-  const continuity = createContinuity(setup.notebookTokens === undefined ? {} : { notebookTokens: setup.notebookTokens });
+  const continuity = createContinuity({ notebookTokens: notebookBudget(turnSetup.maxPromptTokens, setup.notebookTokens) });
   let failures = 0;
   let announced = false;
   return {

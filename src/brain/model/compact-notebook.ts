@@ -4,6 +4,15 @@ import { clip } from './clip.js';
 /** The notebook's budget when `notebookTokens` is not set: about 48,000 characters. */
 export const DEFAULT_NOTEBOOK_TOKENS = 12_000;
 
+/**
+ * The notebook's budget inside one call's prompt budget: the notebook rides along on every call of a turn, so it
+ * gets at most half of `maxPromptTokens`, leaving the other half to the system prompt, the turn's prompt and
+ * the turn's own tool results.
+ */
+export function notebookBudget(maxPromptTokens: number, notebookTokens: number = DEFAULT_NOTEBOOK_TOKENS): number {
+  return Math.max(0, Math.min(notebookTokens, Math.floor(maxPromptTokens / 2)));
+}
+
 /** Rough tokens of a text: characters / 4, the usual rule for English and code. */
 export function estimateTokens(chars: number): number {
   return Math.ceil(chars / 4);

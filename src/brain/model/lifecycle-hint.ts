@@ -3,9 +3,9 @@ import type { CoverageView, OpenProposalView, TurnContext } from '../brain.js';
 import { clip } from './clip.js';
 /** How the collective works, in order: the protocol every instance follows. */
 export const LIFECYCLE_STEPS = [
-  'Plan: the coordinator (whoever holds coordinator_lease) breaks the goal into tasks with create_task, each with a brief in its detail — Objective, Scope (which files or areas; disjoint between tasks unless the task is a review), Expected output, Done when — and dependsOn for order.',
-  'Work: claim one task (claim_task), stay within its scope (files a peer already covered need not be read again), and complete it (complete_task) with evidence: path:line references you actually read. Share each finding once (share_finding), with path:line evidence.',
-  'Synthesis: once the work tasks are done, a reflector (or the coordinator) gathers the findings into insights (synthesize, when your role has it; otherwise in a task result), pointing out duplicates and gaps.',
+  'Plan: the coordinator (whoever holds coordinator_lease) breaks the goal into tasks with create_task, each with a brief in its detail — Objective, Scope (which files or areas; work tasks never share files, create_task refuses an overlap), Expected output, Done when — and dependsOn for order. Plan once: hand out every file in one work task each; a second look at covered files is a review task (kind "review"), made only when findings conflict or evidence is doubtful, never as a routine second pass.',
+  'Work: claim one task (claim_task), read only the files in its scope (read_files refuses files a peer already read outside your scope: their findings are in memory), and complete it (complete_task) with evidence: path:line references you actually read. Share each finding once (share_finding), with path:line evidence. With no task to claim, wait: do not start unasked checks of other tasks\' files.',
+  'Synthesis: once the work tasks are done, a reflector (or the coordinator) gathers the findings into insights (synthesize, when your role has it; otherwise in a task result), pointing out duplicates and gaps; to verify a finding, read only its cited lines (fromLine/toLine).',
   'Deliverable: a builder (or the coordinator) writes the final report from the findings and decisions (write_report when your role has it; otherwise as the final task\'s result), then completes the final task.',
   'Goal met?: the coordinator opens the goal vote (propose with goal: true, options yes and no) asking whether the goal is met; everyone votes (vote) before the deadline with a reason of their own; the coordinator announces the outcome (announce_consensus, goalMet when it is).',
   'Stop: when the goal is met, finish what you hold and reply without calling tools.',
@@ -57,6 +57,7 @@ export function blockedBy(task: Partial<BoardTask>): string {
 /** A task's brief in one line (scope, expected output, done when), when it carries one. */
 export function briefLine(task: Partial<BoardTask>): string {
   const parts = [
+    task.kind === 'review' ? 'review of covered work' : '',
     (task.scope ?? []).length === 0 ? '' : `scope: ${clip((task.scope ?? []).join(', '), 200)}`,
     (task.expected ?? '') === '' ? '' : `expected: ${clip(task.expected ?? '', 150)}`,
     (task.doneWhen ?? '') === '' ? '' : `done when: ${clip(task.doneWhen ?? '', 150)}`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../../protocol/index.js';
 import type { TurnContext } from '../brain.js';
 import { emptyNotebook, readNotebook } from '../notebook.js';
-import { compactNotebook, notebookTokens, summarizeTurn } from './compact-notebook.js';
+import { compactNotebook, notebookBudget, notebookTokens, summarizeTurn } from './compact-notebook.js';
 import { type StepRecord, notebookMessages, recordTurn } from './conversation-notebook.js';
 import { createContinuity } from './turn-memory.js';
 
@@ -117,5 +117,14 @@ describe('the notebook of an LLM instance', () => {
     expect(second.prior.some((message) => message.role === 'assistant' && JSON.stringify(message.content).includes('share_finding'))).toBe(true);
     expect(second.finish([]).metadata).toBeUndefined();
     expect(createContinuity({ notebookTokens: 0 }).begin(context(1, [], stored)).prior).toEqual([]);
+  });
+});
+
+describe('the notebook inside the prompt budget', () => {
+  it('gets at most half of a call\'s prompt budget, whatever notebookTokens asks for', () => {
+    expect(notebookBudget(60_000)).toBe(12_000);
+    expect(notebookBudget(8_000)).toBe(4_000);
+    expect(notebookBudget(60_000, 50_000)).toBe(30_000);
+    expect(notebookBudget(8_000, 0)).toBe(0);
   });
 });

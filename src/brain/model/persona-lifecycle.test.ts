@@ -52,7 +52,7 @@ describe('the persona of an LLM instance', () => {
 });
 
 const task = (id: string, extra: Partial<BoardTask> = {}): BoardTask => ({
-  id, title: `task ${id}`, detail: '', requiredRole: null, capability: null, dependsOn: [], scope: [], expected: '', doneWhen: '', state: 'open', owner: null,
+  id, kind: 'work', title: `task ${id}`, detail: '', requiredRole: null, capability: null, dependsOn: [], scope: [], expected: '', doneWhen: '', state: 'open', owner: null,
   leaseExpiresAt: null, epoch: 0, attempts: 0, result: null, evidence: [], createdBy: 'instance_2', createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z', blocked: false, waitingOn: [], ...extra,
 });

@@ -46,6 +46,7 @@ export function taskRowValues(task: Task): unknown[] {
 export function newTask(parsed: z.output<typeof newTaskSchema>, createdAt: string, clock: () => number): Task {
   return {
     id: parsed.id ?? newId('task', clock()),
+    kind: parsed.kind ?? 'work',
     title: parsed.title,
     detail: parsed.detail ?? '',
     requiredRole: parsed.requiredRole ?? null,
