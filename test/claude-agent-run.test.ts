@@ -83,6 +83,9 @@ describe.skipIf(!installed)('tachikoma run --brain claude-agent against the mock
     cleanups.push(() => killCollective(run, runDirectory));
 
     await waitFor('both instances to finish their plans', () => Object.values(plans).every((plan) => plan.finished), 90_000);
+    // The last answer reaches an instance before its turn's checkpoint records what the turn announced.
+    await waitFor('both instances to record their turns', () =>
+      withStore(runDirectory, async (store) => (await store.listInstances()).every((record) => record.metadata.model !== undefined && record.status === 'idle')), 30_000);
     await withStore(runDirectory, async (store) => {
       const messages = await store.readMessages({ audience: { all: true }, after: 0, limit: 10_000 });
       const findings = messages.filter((message) => message.type === 'finding');
@@ -101,9 +104,12 @@ describe.skipIf(!installed)('tachikoma run --brain claude-agent against the mock
         expect(usage.costUsd).toBeGreaterThan(0);
       }
     });
-    // The instances read each other: a later turn of instance_2 shows it instance_1's finding.
+    // The instances read each other: the turn instance_2 takes for a question shows it instance_1's finding (an
+    // instance with nothing to act on takes no turn just to read what others shared).
+    const asked = await cli(['send', '--run-dir', runDirectory, '--to', 'instance_2', 'QUESTION_MARKER what have you seen?']);
+    expect(asked.status, asked.stderr).toBe(0);
     await waitFor('instance_2 to see the finding of instance_1', () =>
-      mock.requests.some((request) => instanceIdOf(request) === 'instance_2' && /from instance_1 to broadcast, finding: src\/a\.ts:2 leaves/.test(firstUserText(request))) || undefined,
+      mock.requests.some((request) => instanceIdOf(request) === 'instance_2' && firstUserText(request).includes('QUESTION_MARKER') && /instance_1 → broadcast, finding: src\/a\.ts:2 leaves/.test(firstUserText(request))) || undefined,
       30_000);
     expect(mock.requests.every((request) => request.headers['x-api-key'] === SECRET)).toBe(true);
     expect(new Set(mock.requests.map((request) => request.path))).toEqual(new Set(['/v1/messages?beta=true']));

@@ -100,11 +100,14 @@ describe('collaboration runtime with model brains (real processes, mock model ov
     const { workspace, runDirectory } = workspaceWith({ idleCheckMs: 600_000 });
     const run = startRun(workspace, runDirectory, mock.url, ['--instances', '2']);
 
+    // instance_1 coordinates from the start and asks its model; instance_2 has nothing to act on (no task, no
+    // vote, no message) and goes idle without a model call.
     await waitFor('both instances idle after their first turn', () =>
       withStore(runDirectory, async (store) => {
         const records = await store.listInstances();
-        return records.length === 2 && records.every((record) => record.status === 'idle' && record.iteration >= 1);
+        return records.length === 2 && records.every((record) => record.status === 'idle') && turns('instance_1').length >= 1;
       }), 30_000);
+    expect(turns('instance_2')).toHaveLength(0);
     const before = { instance_1: turns('instance_1').length, instance_2: turns('instance_2').length };
     await withStore(runDirectory, (store) => store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'BROADCAST_MARKER src/a.ts:2 has a TODO' }));
     // Nothing can be awaited for "no turn happened": give a woken instance ample time to call its model, then check.

@@ -167,8 +167,10 @@ describe('tachikoma run with an LLM brain against the mock LLM server', () => {
         ['instance_3', 'openai-compatible', 'openai-compatible', 'mock'],
       ]);
     });
-    // The instances read each other: a later turn of instance_2 shows it instance_1's finding.
-    expect(mock.requests.some((request) => instanceIdOf(request) === 'instance_2' && /from instance_1 to broadcast, finding: src\/a\.ts:2 leaves/.test(firstUserText(request)))).toBe(true);
+    // The instances read each other: the turn instance_3 takes for the human's question shows it instance_1's
+    // finding (an instance with nothing to act on takes no turn just to read what others shared).
+    const answering = mock.requests.filter((request) => instanceIdOf(request) === 'instance_3' && firstUserText(request).includes('what have you found?'));
+    expect(answering.some((request) => /instance_1 → broadcast, finding: src\/a\.ts:2 leaves input validation/.test(firstUserText(request)))).toBe(true);
     expect(new Set(mock.requests.map((request) => request.model))).toEqual(new Set(['mock']));
     expect(mock.requests.every((request) => request.headers.authorization === `Bearer ${SECRET}`)).toBe(true);
 
