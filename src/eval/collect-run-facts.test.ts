@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPaths } from '../core/run-paths.js';
 import { createSqliteStore } from '../store/index.js';
-import { collectRunFacts, readsPerFileFromLogs } from './collect-run-facts.js';
+import { collectRunFacts, readsPerFileFromCoverage } from './collect-run-facts.js';
 
 const folders: string[] = [];
 afterEach(() => {
@@ -47,14 +47,18 @@ describe('collectRunFacts', () => {
   });
 });
 
-describe('readsPerFileFromLogs', () => {
-  it('counts each file a read_files call named, across instance logs, and skips broken lines', () => {
-    const logs = scratch();
-    mkdirSync(logs, { recursive: true });
-    const line = (paths: string[]): string => JSON.stringify({ level: 30, event: 'tool', tool: 'read_files', ok: true, paths });
-    writeFileSync(join(logs, 'instance_1.log'), `${line(['index.js', './lib/a.js'])}\n${line(['index.js'])}\n{"tool":"read_files", cut`);
-    writeFileSync(join(logs, 'instance_2.log'), `${line(['/ws/index.js'])}\n${JSON.stringify({ event: 'tool', tool: 'grep', paths: ['x'] })}\n`);
-    writeFileSync(join(logs, 'instance_2.stderr.log'), line(['ignored.js']));
-    expect(readsPerFileFromLogs(logs, '/ws')).toEqual({ 'index.js': 3, 'lib/a.js': 1 });
+describe('readsPerFileFromCoverage', () => {
+  it('counts whole-file reads per file from the coverage map, every instance\'s reads, not spot checks or searches', async () => {
+    const store = createSqliteStore(join(scratch(), 'collective.db'));
+    try {
+      for (const id of ['instance_1', 'instance_2']) await store.register({ id, role: 'explorer' });
+      await store.recordCoverage('instance_1', ['index.js', 'lib/a.js', 'lib/b.js:10-20'], 'read_files');
+      await store.recordCoverage('instance_1', ['index.js'], 'read_files');
+      await store.recordCoverage('instance_2', ['/ws/index.js'], 'read_files');
+      await store.recordCoverage('instance_2', ['grep TODO in .'], 'grep');
+      expect(await readsPerFileFromCoverage(store, '/ws')).toEqual({ 'index.js': 3, 'lib/a.js': 1 });
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Usage, NO_USAGE, addUsage, usageSchema } from '../governor/budget.js';
 import { runPaths } from '../core/run-paths.js';
 import type { Message } from '../protocol/index.js';
@@ -14,7 +12,7 @@ export interface RunFacts {
   usage: Usage;
   /** Task claims lost to an expired lease (re-offered, or taken over after expiry). */
   claimsLost: number;
-  /** read_files requests per workspace file, from the instance logs. */
+  /** Whole-file reads per workspace file, from the coverage map. */
   readsPerFile: Record<string, number>;
 }
 
@@ -56,30 +54,25 @@ async function countClaimsLost(store: CollectiveStore): Promise<number> {
   }
 }
 
-/** Counts the files named by read_files calls in every instance log of the run. */
-export function readsPerFileFromLogs(logsFolder: string, workspace: string, counts: Record<string, number> = {}): Record<string, number> {
-  if (!existsSync(logsFolder)) return counts;
-  for (const file of readdirSync(logsFolder).filter((name) => name.endsWith('.log') && !name.endsWith('.stderr.log'))) {
-    for (const line of readFileSync(join(logsFolder, file), 'utf8').split('\n')) {
-      if (!line.includes('"read_files"')) continue;
-      try {
-        const record = JSON.parse(line) as { event?: unknown; tool?: unknown; paths?: unknown };
-        if (record.event !== 'tool' || record.tool !== 'read_files' || !Array.isArray(record.paths)) continue;
-        for (const path of record.paths) {
-          if (typeof path !== 'string') continue;
-          const key = normalizePath(path, workspace);
-          counts[key] = (counts[key] ?? 0) + 1;
-        }
-      } catch {
-        // A line cut short by a killed process: nothing to count.
-      }
-    }
+/** A spot check of a few lines is recorded as `path:from-to`: it is not a read of the file. */
+const LINE_RANGE = /:\d+-\d+$/;
+
+/**
+ * Whole-file reads per workspace file, from the store's coverage map (each read by each instance counted):
+ * the same record the instances see, so a refused second read or a file left for another call is not counted.
+ */
+export async function readsPerFileFromCoverage(store: CollectiveStore, workspace: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const entry of await store.listCoverage()) {
+    if (entry.via === 'grep' || LINE_RANGE.test(entry.area)) continue;
+    const key = normalizePath(entry.area, workspace);
+    counts[key] = (counts[key] ?? 0) + entry.count;
   }
   return counts;
 }
 
 /**
- * Reads a finished run's store and logs. `prefix` names the run's findings apart from another run's (the
+ * Reads a finished run's store. `prefix` names the run's findings apart from another run's (the
  * isolated voters of one condition all have an instance_1).
  */
 export async function collectRunFacts(runDirectory: string, workspace: string, prefix = ''): Promise<RunFacts> {
@@ -95,7 +88,7 @@ export async function collectRunFacts(runDirectory: string, workspace: string, p
       const parsed = usageSchema.safeParse(record.metadata.usage);
       if (parsed.success) usage = addUsage(usage, parsed.data);
     }
-    return { findings, usage, claimsLost: await countClaimsLost(store), readsPerFile: readsPerFileFromLogs(paths.logs, workspace) };
+    return { findings, usage, claimsLost: await countClaimsLost(store), readsPerFile: await readsPerFileFromCoverage(store, workspace) };
   } finally {
     await store.close();
   }
