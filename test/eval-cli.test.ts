@@ -85,7 +85,12 @@ describe('tachikoma eval', () => {
       expect(ms?.defects[0]?.foundBy).toHaveLength(condition === 'single' || condition === 'vote' ? 1 : 3);
       const escape = evaluation.problems.find((problem) => problem.name === 'escape-html-quote')?.conditions[condition];
       expect(escape).toMatchObject({ found: 1, hiddenTestsPassed: null });
-      expect(escape?.readsPerFile).toEqual({ 'index.js': condition === 'single' ? 1 : 3 });
+      // Each member's script reads index.js; in the collective, a read after a peer's is refused (the division of
+      // labour), so only reads that ran at the same moment as the first count twice.
+      const reads = escape?.readsPerFile['index.js'] ?? 0;
+      if (condition === 'collective') expect(reads).toBeGreaterThanOrEqual(1);
+      if (condition === 'collective') expect(reads).toBeLessThanOrEqual(3);
+      else expect(escape?.readsPerFile).toEqual({ 'index.js': condition === 'single' ? 1 : 3 });
     }
     // Three voters or three members each shared the same three places: six repeats per problem.
     expect(evaluation.totals.single?.duplicateFindings).toBe(0);

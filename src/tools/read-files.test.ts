@@ -109,6 +109,19 @@ describe('read_files keeps the division of labour', () => {
   });
 });
 
+describe('read_files and claimed scopes', () => {
+  it('does not read a file in the scope of a work task another instance holds, even before anyone read it', async () => {
+    await store.acquireRoleLease('coordinator', 'instance_3', { ttlMs: 60_000 });
+    const coordinator = box('instance_3', { id: null }, 'coordinator');
+    expect(await coordinator.call('create_task', { id: 'work_a', title: 'a', scope: ['src/a.ts'] })).toMatchObject({ ok: true });
+    await store.claimTask('work_a', 'instance_2', { leaseMs: 60_000 });
+    const [held, free] = entries(await box('instance_1').call('read_files', { paths: ['src/a.ts', 'src/b.ts'] }));
+    expect(held?.notRead).toMatch(/^not read: it is in the scope of task work_a, which instance_2 holds and you hold no task;/);
+    expect(free?.lines).toHaveLength(200);
+    expect(entries(await box('instance_2', { id: 'work_a' }).call('read_files', { paths: ['src/a.ts'] }))[0]?.lines).toHaveLength(200);
+  });
+});
+
 describe('create_task keeps work scopes disjoint', () => {
   it('refuses a work task over files another work task covers, naming it; a review or a failed task\'s scope is allowed', async () => {
     await store.acquireRoleLease('coordinator', 'instance_3', { ttlMs: 60_000 });
