@@ -51,7 +51,8 @@ describe('builders change code in their own worktrees, merged only through a vot
   it('merges the accepted change, keeps out the rejected one, reports a conflict, and leaves the user checkout untouched', async () => {
     const workspace = makeGitWorkspace(BASE_FILES);
     const runs = mkdtempSync(join(tmpdir(), 'tachikoma-runs-'));
-    const runDirectory = join(runs, 'r1');
+    // The default place: the run folder (store, logs, worktrees) inside the user's checkout.
+    const runDirectory = join(workspace, '.tachikoma');
     const config = {
       brain: 'scripted', heartbeatMs: 250, staleMs: 5000, idleCheckMs: 60_000, stopTimeoutMs: 5000,
       roles: ['builder', 'builder', 'builder', 'builder', 'reflector'],
@@ -75,6 +76,7 @@ describe('builders change code in their own worktrees, merged only through a vot
     const configPath = join(runs, 'tachikoma.config.json');
     writeFileSync(configPath, JSON.stringify(config));
     const before = checkoutSnapshot(workspace);
+    const statusBefore = gitIn(workspace, ['status', '--porcelain', '--untracked-files=all']);
 
     const run = new RunningCollective(workspace, runDirectory, ['--instances', '5', '--config', configPath]);
     cleanups.push(async () => {
@@ -102,7 +104,7 @@ describe('builders change code in their own worktrees, merged only through a vot
     expect(committed.map((entry) => [entry.instance, entry.files.join(',')]).sort()).toEqual([
       ['instance_1', 'a.txt'], ['instance_2', 'b.txt'], ['instance_3', 'shared.txt'], ['instance_4', 'shared.txt'],
     ]);
-    const integration = 'tachikoma/r1/integration';
+    const integration = 'tachikoma/tachikoma/integration';
     expect(outcome('t-a')).toBe('merged');
     expect(gitIn(workspace, ['show', `${integration}:a.txt`])).toBe('A changed by instance_1\n');
     // The rejected change never reaches the integration branch.
@@ -134,8 +136,13 @@ describe('builders change code in their own worktrees, merged only through a vot
     expect(reviewed.filter((entry) => entry.tool === 'read_change' && entry.ok)).toHaveLength(4);
     expect(reviewed.filter((entry) => entry.tool === 'check_change' && entry.ok)).toHaveLength(4);
 
-    // The user's checkout: every file, the index, HEAD, status and branches exactly as before.
-    expect(checkoutSnapshot(workspace)).toEqual(before);
+    // The user's checkout: every file (the run folder aside), the index, HEAD, status and branches exactly as before;
+    // git neither shows nor would add the run folder, its store or its worktrees.
+    const after = checkoutSnapshot(workspace);
+    expect(Object.keys(after.files).some((path) => path.startsWith('.tachikoma/worktrees/'))).toBe(true);
+    expect({ ...after, files: Object.fromEntries(Object.entries(after.files).filter(([path]) => !path.startsWith('.tachikoma/'))) }).toEqual(before);
+    expect(gitIn(workspace, ['status', '--porcelain', '--untracked-files=all'])).toBe(statusBefore);
+    expect(gitIn(workspace, ['add', '-A', '--dry-run'])).toBe('');
     const tachikomaRefs = gitIn(workspace, ['for-each-ref', '--format=%(refname)', 'refs/heads/tachikoma/']).split('\n').filter(Boolean);
     expect(tachikomaRefs).toContain(`refs/heads/${integration}`);
 

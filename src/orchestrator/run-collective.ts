@@ -117,7 +117,7 @@ interface RunScope {
 
 /** Takes the run lock and opens the store (refusing a resume without a run); the run record's writer. */
 async function openRun(options: RunCollectiveOptions, paths: ReturnType<typeof runPaths>) {
-  prepareRunDirectory(paths.root, paths.logs);
+  prepareRunDirectory(paths.root, paths.logs, options.workspace);
   const hasRun = existsSync(paths.runFile);
   if (options.resume && !hasRun) throw new Error(`nothing to resume: ${paths.root} holds no run (run.json is missing)`);
   if (!options.resume && hasRun) {
