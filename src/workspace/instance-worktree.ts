@@ -75,12 +75,15 @@ export interface CommittedChange {
   stat: string;
 }
 
-/**
- * Commits everything changed in the instance's worktree and puts the commit on its own change branch; the
- * worktree then starts afresh from the integration branch, so a change later rejected cannot ride along with the
- * next one. Null when nothing changed.
- */
-export async function commitChange(worktree: InstanceWorktree, runDirectory: string, taskId: string, message: string): Promise<CommittedChange | null> {
+/** A commit made in an instance's worktree, not yet put up for review. */
+export interface WorktreeCommit {
+  commit: string;
+  files: string[];
+  stat: string;
+}
+
+/** Commits everything changed in the instance's worktree (HEAD moves to it); null when nothing changed. */
+export async function commitInWorktree(worktree: InstanceWorktree, message: string): Promise<WorktreeCommit | null> {
   await git(worktree.root, ['add', '-A']);
   const staged = await gitRaw(worktree.root, ['diff', '--cached', '--quiet']);
   if (staged.code === 0) return null;
@@ -88,9 +91,29 @@ export async function commitChange(worktree: InstanceWorktree, runDirectory: str
   const commit = (await git(worktree.root, ['rev-parse', 'HEAD'])).trim();
   const files = (await git(worktree.root, ['diff', '--name-only', 'HEAD~1', 'HEAD'])).split('\n').filter((line) => line !== '');
   const stat = (await git(worktree.root, ['diff', '--shortstat', 'HEAD~1', 'HEAD'])).trim();
+  return { commit, files, stat };
+}
+
+/** Takes back the commit just made: its changes are uncommitted edits in the worktree again, nothing is lost. */
+export async function undoWorktreeCommit(worktree: InstanceWorktree): Promise<void> {
+  await git(worktree.root, ['reset', '-q', '--soft', 'HEAD~1']);
+  await git(worktree.root, ['reset', '-q']);
+}
+
+/**
+ * Puts a commit of the worktree on its own change branch for review; the worktree then starts afresh from the
+ * integration branch, so a change later rejected cannot ride along with the next one.
+ */
+export async function branchChange(worktree: InstanceWorktree, runDirectory: string, taskId: string, made: WorktreeCommit): Promise<CommittedChange> {
   const branch = runBranches(runDirectory).change(taskId);
-  await git(worktree.root, ['branch', '-f', branch, commit]);
+  await git(worktree.root, ['branch', '-f', branch, made.commit]);
   const integration = await ensureIntegrationBranch(worktree.repository, runDirectory);
   await git(worktree.root, ['reset', '-q', '--hard', integration]);
-  return { branch, commit, files, stat };
+  return { branch, ...made };
+}
+
+/** Commits the worktree's changes and puts them on their own change branch at once; null when nothing changed. */
+export async function commitChange(worktree: InstanceWorktree, runDirectory: string, taskId: string, message: string): Promise<CommittedChange | null> {
+  const made = await commitInWorktree(worktree, message);
+  return made === null ? null : branchChange(worktree, runDirectory, taskId, made);
 }
