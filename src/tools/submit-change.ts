@@ -50,7 +50,8 @@ async function openMergeVote(env: ToolEnvironment, task: Task, change: Committed
   });
   await env.store.publish({
     id: env.nextMessageId(), from: env.self, to: 'broadcast', type: 'proposal',
-    content: `merge ${change.branch}? ${task.title} (${change.stat})`.slice(0, 4000),
+    // The proposal id is in the words too: it is what a reviewer's vote names.
+    content: `merge ${change.branch}? ${task.title} (${change.stat}); review and vote on ${proposalId}`.slice(0, 4000),
     metadata: { proposalId, branch: change.branch, commit: change.commit, options: [...MERGE_OPTIONS] },
   });
 }

@@ -47,6 +47,21 @@ export async function ensureIntegrationBranch(repository: string, runDirectory: 
 }
 
 /**
+ * A worktree with nothing uncommitted moves to the integration branch's latest state, so the next change (a task
+ * sent back after a conflict above all) starts from what has landed since; one holding edits is left alone.
+ */
+async function catchUp(worktree: InstanceWorktree, runDirectory: string): Promise<void> {
+  const { integration } = runBranches(runDirectory);
+  const [head, target, status] = await Promise.all([
+    gitRaw(worktree.root, ['rev-parse', 'HEAD']),
+    gitRaw(worktree.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${integration}`]),
+    gitRaw(worktree.root, ['status', '--porcelain']),
+  ]);
+  if (target.code !== 0 || status.code !== 0 || status.stdout !== '' || head.stdout.trim() === target.stdout.trim()) return;
+  await git(worktree.root, ['reset', '-q', '--hard', target.stdout.trim()]);
+}
+
+/**
  * The instance's own worktree and branch, created at the first call (from the integration branch, itself made at
  * the user's HEAD), reused afterwards, also after a restart. Null when the workspace is not in a git repository.
  */
@@ -57,7 +72,10 @@ export async function ensureInstanceWorktree(workspace: string, runDirectory: st
   const branch = runBranches(runDirectory).instance(instanceId);
   const inRepository = relative(repository, workspace);
   const result = { root, workspace: join(root, inRepository), branch, repository };
-  if (existsSync(join(root, '.git'))) return result;
+  if (existsSync(join(root, '.git'))) {
+    await catchUp(result, runDirectory);
+    return result;
+  }
   const head = await gitRaw(repository, ['rev-parse', '--verify', '--quiet', 'HEAD']);
   if (head.code !== 0) throw new Error('the workspace repository has no commit yet; commit once before builders write');
   const integration = await ensureIntegrationBranch(repository, runDirectory);
