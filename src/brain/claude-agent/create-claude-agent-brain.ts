@@ -203,14 +203,19 @@ function successOutcome(result: SDKResultMessage, ran: QueryRun, inboxSize: numb
  * own git worktree (under the run directory), like every builder — complete_task commits there and the merge vote
  * decides; without git it writes in place only when allowWrites says so.
  */
-async function agentPlace(setup: BrainSetup, config: ClaudeAgentConfig, env: BrainEnvironment): Promise<{ workspace: string; policy: AgentToolPolicy; childEnv: Record<string, string> }> {
+async function agentPlace(setup: BrainSetup, config: ClaudeAgentConfig, env: BrainEnvironment): Promise<{ workspace: string; policy: AgentToolPolicy; childEnv: Record<string, string>; catchUp: () => Promise<void> }> {
   const home = join(setup.runDirectory, 'claude-agent', setup.instanceId);
   mkdirSync(join(home, '.claude'), { recursive: true, mode: 0o700 });
   const worktree = config.allowWrites ? await ensureInstanceWorktree(setup.workspace, setup.runDirectory, setup.instanceId) : null;
   const workspace = worktree?.workspace ?? setup.workspace;
   const commands = agentCommands(config.commands, allowedCommands(setup.changes), config.allowWrites);
   const policy: AgentToolPolicy = { workspace, allowWrites: config.allowWrites, commands, hidden: worktree === null ? [home, setup.runDirectory] : [home] };
-  return { workspace, policy, childEnv: agentEnvironment(config, home, env) };
+  // Each turn a worktree with nothing uncommitted moves to the latest integration branch (a task sent back after a
+  // conflict is redone on top of what landed), as it does for the other brains' edit tools.
+  const catchUp = async (): Promise<void> => {
+    if (worktree !== null) await ensureInstanceWorktree(setup.workspace, setup.runDirectory, setup.instanceId);
+  };
+  return { workspace, policy, childEnv: agentEnvironment(config, home, env), catchUp };
 }
 
 /**
@@ -225,7 +230,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
   const env = dependencies.env ?? process.env;
   const config = resolveClaudeAgentConfig(setup.options, env, setup.role);
   const sdk = await loadAgentSdk();
-  const { workspace, policy, childEnv } = await agentPlace(setup, config, env);
+  const { workspace, policy, childEnv, catchUp } = await agentPlace(setup, config, env);
   const secret = config.credential.value;
   const confine = confineHook(policy);
   const gate = new IdleGate(config.maxIdleMs);
@@ -250,6 +255,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       if (signal.aborted) return { summary: 'stopping: the turn was not started', idle: true, unhandled: true };
       const skipped = gate.skip(context);
       if (skipped !== undefined) return skipped;
+      await catchUp();
       const abort = new AbortController();
       const onAbort = (): void => abort.abort();
       signal.addEventListener('abort', onAbort, { once: true });
