@@ -9,6 +9,7 @@ import { readChanges } from '../workspace/change-ledger.js';
 import { worktreePath } from '../workspace/instance-worktree.js';
 import { ALL_TOOLS } from './all-tools.js';
 import { createToolBox } from './create-tool-box.js';
+import { mergeProposalId } from './submit-change.js';
 
 let directory = '';
 let workspace = '';
@@ -63,5 +64,18 @@ describe('complete_task of a builder whose claim was lost', () => {
     expect((await store.listProposals({ state: 'open' })).map((proposal) => proposal.title)).toEqual(['merge tachikoma/run/changes/t-1?']);
     expect(readChanges(runDirectory()).map((entry) => entry.event === 'committed' && entry.files)).toEqual([['a.txt']]);
     expect(gitIn(workspace, ['show', 'tachikoma/run/changes/t-1:a.txt'])).toBe('ONE\n');
+  });
+});
+
+describe('the merge vote of a task', () => {
+  it('is one per claim of the task, and stays distinct for a long task id', () => {
+    expect(mergeProposalId('t-1')).toBe('merge_t-1');
+    expect(mergeProposalId('t-1', 1)).toBe('merge_t-1');
+    expect(mergeProposalId('t-1', 3)).toBe('merge_t-1_a3');
+    const long = 'x'.repeat(64);
+    expect(mergeProposalId(long)).toHaveLength(64);
+    expect(mergeProposalId(long, 2)).toHaveLength(64);
+    expect(mergeProposalId(long, 2)).not.toBe(mergeProposalId(long, 3));
+    expect(mergeProposalId(long, 2).endsWith('_a2')).toBe(true);
   });
 });

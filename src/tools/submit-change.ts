@@ -14,7 +14,9 @@ export const MERGE_OPTIONS = ['merge', 'reject'] as const;
  * completion opens nothing twice, and a task sent back after a conflict gets a new vote on its next change.
  */
 export function mergeProposalId(taskId: string, attempt = 1): string {
-  return (attempt <= 1 ? `merge_${taskId}` : `merge_${taskId}_a${attempt}`).slice(0, 64);
+  const suffix = attempt <= 1 ? '' : `_a${attempt}`;
+  // Ids hold 64 characters: a long task id is cut, never the attempt that tells two votes apart.
+  return `merge_${taskId.slice(0, 64 - 'merge_'.length - suffix.length)}${suffix}`;
 }
 
 /** A change put up for review: its branch, commit, diff summary and the vote that decides it. */
