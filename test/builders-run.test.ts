@@ -11,34 +11,39 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A builder that, told to go by the human, claims its task, makes its edits and completes the task. */
-function builder(taskId: string, edits: unknown[]): unknown {
+/**
+ * A builder that, told to go by the human, claims its task, makes its edits and completes the task; told by the
+ * orchestrator that its change conflicted, it claims the task again and makes `redo` on top of what landed.
+ */
+function builder(taskId: string, edits: unknown[], redo: unknown[] = []): unknown {
+  const work = (calls: unknown[]): unknown[] => [
+    { tool: 'claim_task', input: { taskId } },
+    ...calls,
+    { tool: 'complete_task', input: { taskId, result: `done ${taskId}`, evidence: [`${taskId}:1`] } },
+  ];
   return {
     inline: {
       version: 1,
-      onMessage: [{
-        match: { from: 'human' },
-        calls: [
-          { tool: 'claim_task', input: { taskId } },
-          ...edits,
-          { tool: 'complete_task', input: { taskId, result: `done ${taskId}`, evidence: [`${taskId}:1`] } },
-        ],
-      }],
+      onMessage: [
+        { match: { from: 'human' }, calls: work(edits) },
+        ...(redo.length === 0 ? [] : [{ match: { from: 'orchestrator', contentIncludes: 'conflicted' }, calls: work(redo) }]),
+      ],
     },
   };
 }
 
-/** The reviewer votes on each "merge <branch>?" proposal as the test decides. */
+/** The reviewer votes on each "merge <branch>?" proposal (by its id, named in the message) as the test decides. */
 function reviewer(verdicts: Record<string, 'merge' | 'reject'>): unknown {
   return {
     inline: {
       version: 1,
-      onMessage: Object.entries(verdicts).map(([taskId, option]) => ({
-        match: { type: 'proposal', contentIncludes: `changes/${taskId}?` },
+      // Longest ids first: "merge_t-c1_a2" must not be taken for "merge_t-c1".
+      onMessage: Object.entries(verdicts).sort(([a], [b]) => b.length - a.length).map(([proposalId, option]) => ({
+        match: { type: 'proposal', contentIncludes: `vote on ${proposalId}` },
         calls: [
-          { tool: 'read_change', input: { proposalId: `merge_${taskId}` } },
-          { tool: 'check_change', input: { proposalId: `merge_${taskId}`, command: 'git status --short' } },
-          { tool: 'vote', input: { proposalId: `merge_${taskId}`, option, reason: `review of ${taskId}: ${option}` } },
+          { tool: 'read_change', input: { proposalId } },
+          { tool: 'check_change', input: { proposalId, command: 'git status --short' } },
+          { tool: 'vote', input: { proposalId, option, reason: `review of ${proposalId}: ${option}` } },
         ],
       })),
     },
@@ -51,7 +56,10 @@ describe('builders change code in their own worktrees, merged only through a vot
   it('merges the accepted change, keeps out the rejected one, reports a conflict, and leaves the user checkout untouched', async () => {
     const workspace = makeGitWorkspace(BASE_FILES);
     const runs = mkdtempSync(join(tmpdir(), 'tachikoma-runs-'));
-    const runDirectory = join(runs, 'r1');
+    // The default place: the run folder (store, logs, worktrees) inside the user's checkout.
+    const runDirectory = join(workspace, '.tachikoma');
+    // The conflicting builder's second go: its worktree starts from the integration branch, where the other change landed.
+    const redo = { tool: 'edit_file', input: { path: 'shared.txt', old: 'shared by', new: 'shared by {{self}}, after' } };
     const config = {
       brain: 'scripted', heartbeatMs: 250, staleMs: 5000, idleCheckMs: 60_000, stopTimeoutMs: 5000,
       roles: ['builder', 'builder', 'builder', 'builder', 'reflector'],
@@ -67,14 +75,17 @@ describe('builders change code in their own worktrees, merged only through a vot
           ]),
         },
         instance_2: { brainOptions: builder('t-b', [{ tool: 'edit_file', input: { path: 'b.txt', old: 'b line', new: 'B rejected change' } }]) },
-        instance_3: { brainOptions: builder('t-c1', [{ tool: 'edit_file', input: { path: 'shared.txt', old: 'shared line', new: 'shared by three' } }]) },
-        instance_4: { brainOptions: builder('t-c2', [{ tool: 'edit_file', input: { path: 'shared.txt', old: 'shared line', new: 'shared by four' } }]) },
-        instance_5: { brainOptions: reviewer({ 't-a': 'merge', 't-b': 'reject', 't-c1': 'merge', 't-c2': 'merge' }) },
+        instance_3: { brainOptions: builder('t-c1', [{ tool: 'edit_file', input: { path: 'shared.txt', old: 'shared line', new: 'shared by three' } }], [redo]) },
+        instance_4: { brainOptions: builder('t-c2', [{ tool: 'edit_file', input: { path: 'shared.txt', old: 'shared line', new: 'shared by four' } }], [redo]) },
+        instance_5: {
+          brainOptions: reviewer({ 'merge_t-a': 'merge', 'merge_t-b': 'reject', 'merge_t-c1': 'merge', 'merge_t-c2': 'merge', 'merge_t-c1_a2': 'merge', 'merge_t-c2_a2': 'merge' }),
+        },
       },
     };
     const configPath = join(runs, 'tachikoma.config.json');
     writeFileSync(configPath, JSON.stringify(config));
     const before = checkoutSnapshot(workspace);
+    const statusBefore = gitIn(workspace, ['status', '--porcelain', '--untracked-files=all']);
 
     const run = new RunningCollective(workspace, runDirectory, ['--instances', '5', '--config', configPath]);
     cleanups.push(async () => {
@@ -93,16 +104,19 @@ describe('builders change code in their own worktrees, merged only through a vot
       expect((await cli(['send', '--run-dir', runDirectory, '--to', id, 'go'])).status).toBe(0);
     }
 
-    const settled = (entries: ChangeEntry[]): boolean => new Set(entries.filter((entry) => entry.event !== 'committed').map((entry) => entry.proposalId)).size === 4;
-    const ledger = await waitFor('four changes settled', () => { const entries = readChanges(runDirectory); return settled(entries) && entries; }, 60_000);
+    // Four changes, then the conflicting task's second change: five settled.
+    const settled = (entries: ChangeEntry[]): boolean => new Set(entries.filter((entry) => entry.event !== 'committed').map((entry) => entry.proposalId)).size === 5;
+    const ledger = await waitFor('five changes settled', () => { const entries = readChanges(runDirectory); return settled(entries) && entries; }, 60_000);
     const outcome = (taskId: string): string | undefined => ledger.find((entry) => entry.event !== 'committed' && entry.proposalId === `merge_${taskId}`)?.event;
 
     // Two builders changed different files, each in its own worktree and branch.
     const committed = ledger.filter((entry) => entry.event === 'committed');
+    const loser = outcome('t-c1') === 'conflict' ? 't-c1' : 't-c2';
+    const [loserAuthor, winnerWord] = loser === 't-c1' ? ['instance_3', 'four'] : ['instance_4', 'three'];
     expect(committed.map((entry) => [entry.instance, entry.files.join(',')]).sort()).toEqual([
-      ['instance_1', 'a.txt'], ['instance_2', 'b.txt'], ['instance_3', 'shared.txt'], ['instance_4', 'shared.txt'],
-    ]);
-    const integration = 'tachikoma/r1/integration';
+      ['instance_1', 'a.txt'], ['instance_2', 'b.txt'], ['instance_3', 'shared.txt'], ['instance_4', 'shared.txt'], [loserAuthor, 'shared.txt'],
+    ].sort());
+    const integration = 'tachikoma/tachikoma/integration';
     expect(outcome('t-a')).toBe('merged');
     expect(gitIn(workspace, ['show', `${integration}:a.txt`])).toBe('A changed by instance_1\n');
     // The rejected change never reaches the integration branch.
@@ -110,14 +124,25 @@ describe('builders change code in their own worktrees, merged only through a vot
     expect(gitIn(workspace, ['show', `${integration}:b.txt`])).toBe('b line\n');
     const rejectedCommit = committed.find((entry) => entry.taskId === 't-b')?.commit ?? '';
     expect(gitIn(workspace, ['branch', '--contains', rejectedCommit, '--list', integration]).trim()).toBe('');
-    // Of the conflicting pair, the first merged; the second conflicted, was aborted and sent back.
+    // Of the conflicting pair, the first merged; the second conflicted, was aborted, and its own task went back to
+    // the board with the conflict explained (no new task). Its builder claimed it again, read why, redid the change
+    // on top of the other one, and that second change was voted on and merged.
     expect([outcome('t-c1'), outcome('t-c2')].sort()).toEqual(['conflict', 'merged']);
     const conflict = ledger.find((entry) => entry.event === 'conflict');
     expect(conflict?.event === 'conflict' ? conflict.conflicts : []).toEqual(['shared.txt']);
-    const loser = outcome('t-c1') === 'conflict' ? 't-c1' : 't-c2';
-    const redo = await store.getTask(`redo_merge_${loser}`);
-    expect(redo?.detail).toContain('conflicted in shared.txt');
-    expect(gitIn(workspace, ['show', `${integration}:shared.txt`])).toBe(loser === 't-c1' ? 'shared by four\n' : 'shared by three\n');
+    expect((await store.listTasks()).map((task) => task.id).sort()).toEqual(['t-a', 't-b', 't-c1', 't-c2']);
+    const history = await store.readHistory({ after: 0, limit: 100_000 });
+    const lifecycle = history.filter((event) => event.kind === 'task' && event.entityId === loser).map((event) => event.action);
+    expect(lifecycle).toEqual(['created', 'claimed', 'completed', 'reopened', 'claimed', 'completed']);
+    const reopened = history.find((event) => event.kind === 'task' && event.action === 'reopened');
+    expect(reopened?.data).toMatchObject({ id: loser, state: 'open', owner: null, result: expect.stringMatching(/conflicted in shared\.txt.*The task is open again/) });
+    // What its builder held when it claimed it again: the task with the conflict explained.
+    const claimedAgain = history.filter((event) => event.kind === 'task' && event.entityId === loser && event.action === 'claimed')[1];
+    expect(claimedAgain?.data).toMatchObject({ owner: loserAuthor, attempts: 2, result: expect.stringContaining(`Merging tachikoma/tachikoma/changes/${loser} into the integration branch conflicted in shared.txt`) });
+    const redoEvent = ledger.find((entry) => entry.event !== 'committed' && entry.proposalId === `merge_${loser}_a2`);
+    expect(redoEvent?.event).toBe('merged');
+    expect(gitIn(workspace, ['show', `${integration}:shared.txt`])).toBe(`shared by ${loserAuthor}, after ${winnerWord}\n`);
+    expect((await store.getTask(loser))?.state).toBe('done');
 
     // The refusals, as the builder saw them.
     const errors = turnRecords(runDirectory, 'instance_1').flatMap((record) => (record as { tools?: Array<{ tool: string; error?: string }> }).tools ?? []);
@@ -131,20 +156,27 @@ describe('builders change code in their own worktrees, merged only through a vot
 
     // The reviewer read each diff and ran a check on each change before voting.
     const reviewed = turnRecords(runDirectory, 'instance_5').flatMap((record) => (record as { tools?: Array<{ tool: string; ok: boolean }> }).tools ?? []);
-    expect(reviewed.filter((entry) => entry.tool === 'read_change' && entry.ok)).toHaveLength(4);
-    expect(reviewed.filter((entry) => entry.tool === 'check_change' && entry.ok)).toHaveLength(4);
+    expect(reviewed.filter((entry) => entry.tool === 'read_change' && entry.ok)).toHaveLength(5);
+    expect(reviewed.filter((entry) => entry.tool === 'check_change' && entry.ok)).toHaveLength(5);
 
-    // The user's checkout: every file, the index, HEAD, status and branches exactly as before.
-    expect(checkoutSnapshot(workspace)).toEqual(before);
+    // The user's checkout: every file (the run folder aside), the index, HEAD, status and branches exactly as before;
+    // git neither shows nor would add the run folder, its store or its worktrees.
+    const after = checkoutSnapshot(workspace);
+    expect(Object.keys(after.files).some((path) => path.startsWith('.tachikoma/worktrees/'))).toBe(true);
+    expect({ ...after, files: Object.fromEntries(Object.entries(after.files).filter(([path]) => !path.startsWith('.tachikoma/'))) }).toEqual(before);
+    expect(gitIn(workspace, ['status', '--porcelain', '--untracked-files=all'])).toBe(statusBefore);
+    expect(gitIn(workspace, ['add', '-A', '--dry-run'])).toBe('');
     const tachikomaRefs = gitIn(workspace, ['for-each-ref', '--format=%(refname)', 'refs/heads/tachikoma/']).split('\n').filter(Boolean);
     expect(tachikomaRefs).toContain(`refs/heads/${integration}`);
 
     // `tachikoma changes` lists each change with its votes and merge state.
     const listed = await cli(['changes', '--json', '--run-dir', runDirectory]);
     expect(listed.status, listed.stderr).toBe(0);
-    const listing = JSON.parse(listed.stdout) as { integration: string; changes: Array<{ taskId: string; merge: { state: string }; vote: { votes: Array<{ option: string }> } }> };
+    const listing = JSON.parse(listed.stdout) as { integration: string; changes: Array<{ taskId: string; proposalId: string; merge: { state: string }; vote: { votes: Array<{ option: string }> } }> };
     expect(listing.integration).toBe(integration);
-    expect(Object.fromEntries(listing.changes.map((change) => [change.taskId, change.merge.state]))).toEqual({ 't-a': 'merged', 't-b': 'rejected', [loser]: 'conflict', [loser === 't-c1' ? 't-c2' : 't-c1']: 'merged' });
+    expect(Object.fromEntries(listing.changes.map((change) => [change.proposalId, change.merge.state]))).toEqual({
+      'merge_t-a': 'merged', 'merge_t-b': 'rejected', [`merge_${loser}`]: 'conflict', [`merge_${loser === 't-c1' ? 't-c2' : 't-c1'}`]: 'merged', [`merge_${loser}_a2`]: 'merged',
+    });
     expect(listing.changes.find((change) => change.taskId === 't-b')?.vote.votes.map((vote) => vote.option)).toEqual(['reject']);
 
     // --apply refuses a dirty working tree with one line, then merges the integration branch when it is clean.

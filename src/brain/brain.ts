@@ -1,4 +1,5 @@
 import type { BoardTask, InstanceRecord, MemoryItem, Message, Role, Task } from '../protocol/index.js';
+import type { ChangeSettings } from '../workspace/change-settings.js';
 import type { Notebook } from './notebook.js';
 
 /** A JSON value. */
@@ -117,4 +118,6 @@ export interface BrainSetup {
   workspace: string;
   /** Brain-specific options from config or flags (validated by the brain). */
   options: Record<string, unknown>;
+  /** How the run lets builders change code (its command allowlist): a brain with its own tools obeys it too. */
+  changes?: ChangeSettings;
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { type GovernorSettings, NO_USAGE, addUsage, governorSettingsSchema } from '../governor/budget.js';
 import { runPaths } from '../core/run-paths.js';
@@ -7,6 +7,7 @@ import { instanceIdFor } from '../protocol/index.js';
 import { openStore } from '../store/index.js';
 import { formatLocation } from './code-location.js';
 import { type RunFacts, collectRunFacts } from './collect-run-facts.js';
+import { checkoutIntegration, initLaneRepository } from './lane-repository.js';
 import { majorityVote } from './majority-vote.js';
 import { freshCopy } from './prepare-problem.js';
 import { type EndReason, endedByItself, runOneCollective } from './run-one-collective.js';
@@ -30,6 +31,11 @@ export interface ConditionSetup {
   seeded: string;
   /** Folder this condition's copies and run directories go in. */
   folder: string;
+  /**
+   * A fix problem: each copy is a git repository, builders change it in their own worktrees, a vote merges their
+   * changes into the run's integration branch, and the hidden tests judge that branch.
+   */
+  builders?: boolean;
   signal: AbortSignal;
 }
 
@@ -40,7 +46,10 @@ export interface ConditionOutcome {
   endReasons: EndReason[];
   endedByItself: boolean;
   wallSeconds: number;
-  /** The workspaces as the runs left them (one, or one per voter), for the hidden tests. */
+  /**
+   * What the hidden tests judge (one, or one per voter): a checkout of the run's integration branch when builders
+   * ran, else the workspace as the run left it.
+   */
   workspaces: string[];
 }
 
@@ -70,8 +79,16 @@ interface Lane {
   runDirectory: string;
 }
 
-function lane(setup: ConditionSetup, name: string): Lane {
-  return { workspace: freshCopy(setup.seeded, join(setup.folder, name, 'workspace')), runDirectory: join(setup.folder, name, 'run') };
+async function lane(setup: ConditionSetup, name: string): Promise<Lane> {
+  const workspace = freshCopy(setup.seeded, join(setup.folder, name, 'workspace'));
+  if (setup.builders === true) await initLaneRepository(workspace);
+  return { workspace, runDirectory: join(setup.folder, name, 'run') };
+}
+
+/** What the hidden tests of a lane judge: its integration branch when builders ran (see ConditionOutcome). */
+async function judged(setup: ConditionSetup, target: Lane): Promise<string> {
+  if (setup.builders !== true) return target.workspace;
+  return (await checkoutIntegration(target.workspace, target.runDirectory, join(dirname(target.runDirectory), 'integration'))).folder;
 }
 
 async function runLane(setup: ConditionSetup, target: Lane, instances: InstanceSpec[], maxTokens: number | undefined, resume = false): Promise<EndReason> {
@@ -94,10 +111,10 @@ function mergeFacts(all: readonly RunFacts[]): RunFacts {
 
 /** One collective on one copy: `single` (one builder: it finds, decides and reports alone) or `collective`. */
 async function runShared(setup: ConditionSetup, instances: InstanceSpec[]): Promise<Omit<ConditionOutcome, 'wallSeconds'>> {
-  const target = lane(setup, 'run');
+  const target = await lane(setup, 'run');
   const reason = await runLane(setup, target, instances, setup.maxTokens);
   const facts = await collectRunFacts(target.runDirectory, target.workspace);
-  return { answer: facts.findings, facts, endReasons: [reason], endedByItself: endedByItself(reason), workspaces: [target.workspace] };
+  return { answer: facts.findings, facts, endReasons: [reason], endedByItself: endedByItself(reason), workspaces: [await judged(setup, target)] };
 }
 
 /** The message each isolated voter gets in the debate round: every other voter's findings. */
@@ -129,7 +146,7 @@ async function debateRound(setup: ConditionSetup, lanes: readonly Lane[], answer
 async function runIsolated(setup: ConditionSetup, debate: boolean): Promise<Omit<ConditionOutcome, 'wallSeconds'>> {
   const instances = specs(1, setup, ['builder']);
   const budget = setup.maxTokens === undefined ? undefined : setup.maxTokens / setup.instances;
-  const lanes = Array.from({ length: setup.instances }, (_, index) => lane(setup, `voter_${index + 1}`));
+  const lanes = await Promise.all(Array.from({ length: setup.instances }, (_, index) => lane(setup, `voter_${index + 1}`)));
   let endReasons = await Promise.all(lanes.map((target) => runLane(setup, target, instances, budget)));
   const collect = (): Promise<RunFacts[]> => Promise.all(lanes.map((target, index) => collectRunFacts(target.runDirectory, target.workspace, `voter_${index + 1}/`)));
   let all = await collect();
@@ -142,7 +159,7 @@ async function runIsolated(setup: ConditionSetup, debate: boolean): Promise<Omit
     facts: mergeFacts(all),
     endReasons,
     endedByItself: endReasons.every(endedByItself),
-    workspaces: lanes.map((target) => target.workspace),
+    workspaces: await Promise.all(lanes.map((target) => judged(setup, target))),
   };
 }
 

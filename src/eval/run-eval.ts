@@ -50,7 +50,7 @@ async function evaluateCondition(options: EvalOptions, problem: Problem, seeded:
   try {
     const outcome = await runCondition(condition, {
       brain: options.brain, brainOptions: options.brainOptions, instances: options.instances, timeoutMs: options.timeoutMs, quietMs: options.quietMs,
-      goal: problemGoal(problem), seeded, folder, signal: options.signal, ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      goal: problemGoal(problem), seeded, folder, signal: options.signal, builders: problem.manifest.kind === 'fix', ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     });
     return metricsOf(scoreFindings(outcome.answer, problem.key), scoreFindings(outcome.facts.findings, problem.key), outcome.facts.usage, {
       hiddenTestsPassed: await fixPassed(problem, outcome, folder),

@@ -44,6 +44,7 @@ export async function runInstanceProcess(options: InstanceProcessOptions): Promi
   try {
     const brain = traceBrain(await createBrain(options.brain, {
       instanceId: options.id, role: options.role, runDirectory: paths.root, workspace: options.workspace, options: options.brainOptions,
+      ...(options.changes === undefined ? {} : { changes: options.changes }),
     }), { instanceId: options.id, role: options.role });
     await runInstance({
       id: options.id, role: options.role, goal: options.goal, workspace: options.workspace, runDirectory: paths.root, store, brain, logger,

@@ -113,11 +113,13 @@ interface RunScope {
   views: ViewWriter;
   supervisors: InstanceSupervisor[];
   finish: (state: EndState) => void;
+  /** The upkeep under way (see keepUp), awaited before the last settling at shutdown. */
+  upkeep?: Promise<void>;
 }
 
 /** Takes the run lock and opens the store (refusing a resume without a run); the run record's writer. */
 async function openRun(options: RunCollectiveOptions, paths: ReturnType<typeof runPaths>) {
-  prepareRunDirectory(paths.root, paths.logs);
+  prepareRunDirectory(paths.root, paths.logs, options.workspace);
   const hasRun = existsSync(paths.runFile);
   if (options.resume && !hasRun) throw new Error(`nothing to resume: ${paths.root} holds no run (run.json is missing)`);
   if (!options.resume && hasRun) {
@@ -229,7 +231,7 @@ function keepUp(scope: RunScope, voteEvents: VoteEvents, goal: GoalWatch): NodeJ
     // One upkeep at a time: a slow merge must not let the next tick settle the same vote again.
     if (running) return;
     running = true;
-    void (async () => {
+    scope.upkeep = (async () => {
       const reoffered = await store.reofferExpired();
       const closed = await store.closeDue();
       // A vote also closes when its last vote is cast: every closed proposal is looked at, each told once.
@@ -244,6 +246,15 @@ function keepUp(scope: RunScope, voteEvents: VoteEvents, goal: GoalWatch): NodeJ
   }, 2000);
 }
 
+/**
+ * The last settling, once every instance has stopped: a merge vote decided in the run's final moments still lands
+ * (or is recorded as rejected), after any upkeep under way, so no change is settled twice.
+ */
+async function settleLast(scope: RunScope): Promise<void> {
+  await scope.upkeep;
+  await settleChanges(scope.store, scope.options.workspace, scope.paths.root).catch(() => undefined);
+}
+
 /** Stops every instance (killing stragglers), flushes the views and records how the run ended. */
 async function shutDown(scope: RunScope, endState: EndState, writeRecord: (state: RunRecord['state']) => Promise<void>, background: AbortController): Promise<void> {
   const { options, views, supervisors } = scope;
@@ -251,6 +262,7 @@ async function shutDown(scope: RunScope, endState: EndState, writeRecord: (state
     (id): id is string => id !== null,
   );
   if (killed.length > 0) options.onEvent({ type: 'killed_stragglers', ids: killed });
+  await settleLast(scope);
   background.abort();
   await views.flush().catch(() => undefined);
   await writeRecord(endState).catch(() => undefined);

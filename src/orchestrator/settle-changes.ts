@@ -1,5 +1,5 @@
 import type { Proposal } from '../protocol/index.js';
-import type { CollectiveStore } from '../store/index.js';
+import { type CollectiveStore, StoreError } from '../store/index.js';
 import { appendChange, readChanges } from '../workspace/change-ledger.js';
 import { gitTopLevel } from '../workspace/git.js';
 import { mergeIntoIntegration } from '../workspace/integration-merge.js';
@@ -10,20 +10,27 @@ function branchOf(proposal: Proposal): string | null {
   return match?.[1] ?? null;
 }
 
-/** Sends a change whose merge conflicted back to the board, with the conflict explained, and tells its author. */
-async function sendBack(store: CollectiveStore, proposal: Proposal, branch: string, author: string, taskTitle: string, conflicts: readonly string[], detail: string): Promise<void> {
-  const explained = `Merging ${branch} into the integration branch conflicted in ${conflicts.join(', ') || 'the files git named'}; the merge was aborted and nothing landed. Redo "${taskTitle}" on top of the integration branch. git said: ${detail}`;
-  await store.createTask({ id: `redo_${proposal.id}`.slice(0, 64), title: `redo after conflict: ${taskTitle}`.slice(0, 200), detail: explained.slice(0, 4000), createdBy: 'orchestrator', requiredRole: 'builder' });
+/**
+ * Sends the task whose change conflicted back to the board (reopened, the conflict explained as its result, so the
+ * builder that claims it next reads why) and tells its author. A task that cannot be reopened (someone reopened
+ * it already) is left as it is; the author is told all the same.
+ */
+async function sendBack(store: CollectiveStore, proposal: Proposal, branch: string, author: string, taskId: string, conflicts: readonly string[], detail: string): Promise<void> {
+  const explained = `Merging ${branch} into the integration branch conflicted in ${conflicts.join(', ') || 'the files git named'}; the merge was aborted and nothing landed. The task is open again: claim it and redo the change on top of the integration branch (a builder's worktree starts from it). git said: ${detail}`.slice(0, 4000);
+  const reopened = await store.reopenTask(taskId, explained).then(() => true, (error: unknown) => {
+    if (StoreError.isInstance(error) && (error.code === 'conflict' || error.code === 'not_found')) return false;
+    throw error;
+  });
   await store.publish({
-    id: `msg_conflict_${proposal.id}`.slice(0, 64), from: 'orchestrator', to: author, type: 'finding', content: explained.slice(0, 4000),
-    metadata: { proposalId: proposal.id, branch, conflicts: [...conflicts] },
+    id: `msg_conflict_${proposal.id}`.slice(0, 64), from: 'orchestrator', to: author, type: 'finding', content: explained,
+    metadata: { proposalId: proposal.id, branch, taskId, reopened, conflicts: [...conflicts] },
   });
 }
 
 /**
  * Settles every closed "merge <branch>?" vote not yet settled: a change whose vote chose "merge" is merged into the
  * integration branch (in a scratch worktree, never the user's checkout); any other outcome leaves it out. A conflict
- * is aborted, recorded and sent back as a new task. Each proposal is settled once (the ledger remembers).
+ * is aborted, recorded, and its task reopened with the conflict explained. Each proposal is settled once (the ledger remembers).
  */
 export async function settleChanges(store: CollectiveStore, workspace: string, runDirectory: string): Promise<number> {
   const ledger = readChanges(runDirectory);
@@ -48,8 +55,7 @@ export async function settleChanges(store: CollectiveStore, workspace: string, r
       appendChange(runDirectory, { event: 'merged', at, branch, proposalId: proposal.id, commit: result.commit });
     } else {
       appendChange(runDirectory, { event: 'conflict', at, branch, proposalId: proposal.id, conflicts: result.conflicts, detail: result.detail });
-      const task = await store.getTask(committed.taskId);
-      await sendBack(store, proposal, branch, committed.instance, task?.title ?? committed.taskId, result.conflicts, result.detail);
+      await sendBack(store, proposal, branch, committed.instance, committed.taskId, result.conflicts, result.detail);
     }
   }
   return pending.length;

@@ -191,6 +191,12 @@ export interface CollectiveStore {
   releaseTask(taskId: string, instanceId: string): Promise<Task>;
   /** Returns every expired claim to the board; returns the tasks re-offered. */
   reofferExpired(): Promise<Task[]>;
+  /**
+   * Sends a finished (done or failed) task back to the board: open, no owner, its evidence cleared and its result
+   * replaced by `reason` (text, not blank), so whoever claims it next reads why; history action `reopened`.
+   * An open or claimed task → `conflict`; unknown → `not_found`.
+   */
+  reopenTask(taskId: string, reason: string): Promise<Task>;
 
   openProposal(proposal: NewProposal): Promise<Proposal>;
   getProposal(proposalId: string): Promise<Proposal | null>;

@@ -88,7 +88,7 @@ describe('change tools in a git workspace', () => {
   });
 
   it('run only allowlisted commands, without a shell, in the worktree', async () => {
-    const tools = builderTools(workspace, { commands: ['git status', 'node -e'] });
+    const tools = builderTools(workspace, { commands: ['git status', 'git rev-parse', 'node -e'] });
     const error = async (command: string): Promise<string> => {
       const result = await tools.call('run_command', { command });
       return result.ok ? 'ok' : result.error;
@@ -100,7 +100,11 @@ describe('change tools in a git workspace', () => {
     expect(await error('git status > out.txt')).toMatch(/shell syntax/);
     expect(await error('node -e `x`')).toMatch(/shell syntax/);
     expect(await error('git statusx')).toMatch(/not on this run's command allowlist/);
-    const ran = await tools.call('run_command', { command: 'node -e "console.log(process.cwd())"' });
+    // No shell runs it, but the claude-agent brain's Bash would: the same syntax is refused for both.
+    expect(await error('node -e "console.log(process.cwd())"')).toMatch(/shell syntax/);
+    expect(await error('git status ../other')).toMatch(/outside the folder it runs in/);
+    expect(await error(`git status ${workspace}`)).toMatch(/outside the folder it runs in/);
+    const ran = await tools.call('run_command', { command: 'git rev-parse --show-toplevel' });
     expect(ran).toMatchObject({ ok: true, data: { exitCode: 0, timedOut: false } });
     const output = ran.ok ? (ran.data as { output: string }).output.trim() : '';
     expect(output.endsWith(join('run', 'worktrees', 'instance_1'))).toBe(true);

@@ -61,6 +61,7 @@ export const CHANGE_TOOLS: readonly ToolDefinition[] = [
       folder: z.string().max(1000).optional().describe('Folder to run it in, relative to your worktree (default: its root).'),
     }),
     run: async (input, env) => {
+      // Refused before any worktree is made; paths in it are relative to the worktree (an absolute one is refused).
       const argv = parseAllowedCommand(input.command, allowedCommands(env.changes));
       const root = await changeRoot(env);
       const cwd = resolveInWorkspace(root, input.folder ?? '.');

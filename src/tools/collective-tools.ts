@@ -10,12 +10,13 @@ import {
   tagSchema,
   textSchema,
   titleSchema,
+  type Task,
   voteRuleSchema,
 } from '../protocol/index.js';
 import { rememberUnique } from '../memory/index.js';
 import { FINDING_LEASE, underLease } from './short-lease.js';
 import { nothingToClaim } from './board-views.js';
-import { submitChange } from './submit-change.js';
+import { completeWithChange } from './submit-change.js';
 import { type ToolDefinition, defineTool } from './tool-definition.js';
 
 const findingInput = z.strictObject({
@@ -123,10 +124,10 @@ export const COLLECTIVE_TOOLS: readonly ToolDefinition[] = [
       evidence: z.array(evidenceSchema).min(1).max(200).describe('At least one "path:line" reference or message id backing the result.'),
     }),
     run: async (input, env) => {
+      const complete = (): Promise<Task> => env.store.completeTask(input.taskId, env.self, { result: input.result, evidence: input.evidence });
       const held = await env.store.getTask(input.taskId);
-      // A builder's written work is committed for review before the task counts as done.
-      const change = held === null ? null : await submitChange(env, held);
-      const task = await env.store.completeTask(input.taskId, env.self, { result: input.result, evidence: input.evidence });
+      // A builder's written work is committed for review, and its merge vote opened, once the task is complete.
+      const { task, change } = held === null ? { task: await complete(), change: null } : await completeWithChange(env, held, complete);
       await env.store.publish({
         id: env.nextMessageId(),
         from: env.self,

@@ -47,6 +47,21 @@ export async function ensureIntegrationBranch(repository: string, runDirectory: 
 }
 
 /**
+ * A worktree with nothing uncommitted moves to the integration branch's latest state, so the next change (a task
+ * sent back after a conflict above all) starts from what has landed since; one holding edits is left alone.
+ */
+async function catchUp(worktree: InstanceWorktree, runDirectory: string): Promise<void> {
+  const { integration } = runBranches(runDirectory);
+  const [head, target, status] = await Promise.all([
+    gitRaw(worktree.root, ['rev-parse', 'HEAD']),
+    gitRaw(worktree.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${integration}`]),
+    gitRaw(worktree.root, ['status', '--porcelain']),
+  ]);
+  if (target.code !== 0 || status.code !== 0 || status.stdout !== '' || head.stdout.trim() === target.stdout.trim()) return;
+  await git(worktree.root, ['reset', '-q', '--hard', target.stdout.trim()]);
+}
+
+/**
  * The instance's own worktree and branch, created at the first call (from the integration branch, itself made at
  * the user's HEAD), reused afterwards, also after a restart. Null when the workspace is not in a git repository.
  */
@@ -57,7 +72,10 @@ export async function ensureInstanceWorktree(workspace: string, runDirectory: st
   const branch = runBranches(runDirectory).instance(instanceId);
   const inRepository = relative(repository, workspace);
   const result = { root, workspace: join(root, inRepository), branch, repository };
-  if (existsSync(join(root, '.git'))) return result;
+  if (existsSync(join(root, '.git'))) {
+    await catchUp(result, runDirectory);
+    return result;
+  }
   const head = await gitRaw(repository, ['rev-parse', '--verify', '--quiet', 'HEAD']);
   if (head.code !== 0) throw new Error('the workspace repository has no commit yet; commit once before builders write');
   const integration = await ensureIntegrationBranch(repository, runDirectory);
@@ -75,12 +93,15 @@ export interface CommittedChange {
   stat: string;
 }
 
-/**
- * Commits everything changed in the instance's worktree and puts the commit on its own change branch; the
- * worktree then starts afresh from the integration branch, so a change later rejected cannot ride along with the
- * next one. Null when nothing changed.
- */
-export async function commitChange(worktree: InstanceWorktree, runDirectory: string, taskId: string, message: string): Promise<CommittedChange | null> {
+/** A commit made in an instance's worktree, not yet put up for review. */
+export interface WorktreeCommit {
+  commit: string;
+  files: string[];
+  stat: string;
+}
+
+/** Commits everything changed in the instance's worktree (HEAD moves to it); null when nothing changed. */
+export async function commitInWorktree(worktree: InstanceWorktree, message: string): Promise<WorktreeCommit | null> {
   await git(worktree.root, ['add', '-A']);
   const staged = await gitRaw(worktree.root, ['diff', '--cached', '--quiet']);
   if (staged.code === 0) return null;
@@ -88,9 +109,29 @@ export async function commitChange(worktree: InstanceWorktree, runDirectory: str
   const commit = (await git(worktree.root, ['rev-parse', 'HEAD'])).trim();
   const files = (await git(worktree.root, ['diff', '--name-only', 'HEAD~1', 'HEAD'])).split('\n').filter((line) => line !== '');
   const stat = (await git(worktree.root, ['diff', '--shortstat', 'HEAD~1', 'HEAD'])).trim();
+  return { commit, files, stat };
+}
+
+/** Takes back the commit just made: its changes are uncommitted edits in the worktree again, nothing is lost. */
+export async function undoWorktreeCommit(worktree: InstanceWorktree): Promise<void> {
+  await git(worktree.root, ['reset', '-q', '--soft', 'HEAD~1']);
+  await git(worktree.root, ['reset', '-q']);
+}
+
+/**
+ * Puts a commit of the worktree on its own change branch for review; the worktree then starts afresh from the
+ * integration branch, so a change later rejected cannot ride along with the next one.
+ */
+export async function branchChange(worktree: InstanceWorktree, runDirectory: string, taskId: string, made: WorktreeCommit): Promise<CommittedChange> {
   const branch = runBranches(runDirectory).change(taskId);
-  await git(worktree.root, ['branch', '-f', branch, commit]);
+  await git(worktree.root, ['branch', '-f', branch, made.commit]);
   const integration = await ensureIntegrationBranch(worktree.repository, runDirectory);
   await git(worktree.root, ['reset', '-q', '--hard', integration]);
-  return { branch, commit, files, stat };
+  return { branch, ...made };
+}
+
+/** Commits the worktree's changes and puts them on their own change branch at once; null when nothing changed. */
+export async function commitChange(worktree: InstanceWorktree, runDirectory: string, taskId: string, message: string): Promise<CommittedChange | null> {
+  const made = await commitInWorktree(worktree, message);
+  return made === null ? null : branchChange(worktree, runDirectory, taskId, made);
 }

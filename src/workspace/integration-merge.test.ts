@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,5 +42,26 @@ describe('merging into the integration branch', () => {
     // No scratch worktree is left behind: only the checkout and the two builders' worktrees.
     expect(gitIn(workspace, ['worktree', 'list', '--porcelain']).match(/^worktree /gm)).toHaveLength(3);
     expect(checkoutSnapshot(workspace)).toEqual(before);
+  });
+});
+
+describe("a builder's worktree after a merge", () => {
+  it('starts from the latest integration branch when it holds nothing uncommitted, and keeps edits when it does', async () => {
+    const runDirectory = join(runs, 'run-2');
+    const first = await change(runDirectory, 'instance_1', 't1', 'one\n');
+    const tree = await ensureInstanceWorktree(workspace, runDirectory, 'instance_2');
+    if (tree === null) throw new Error('not a git workspace');
+    expect(readFileSync(join(tree.workspace, 'shared.txt'), 'utf8')).toBe('base\n');
+    expect(await mergeIntoIntegration(workspace, runDirectory, first)).toMatchObject({ merged: true });
+    // Clean: the next use of the worktree finds what landed.
+    await ensureInstanceWorktree(workspace, runDirectory, 'instance_2');
+    expect(readFileSync(join(tree.workspace, 'shared.txt'), 'utf8')).toBe('one\n');
+    expect(gitIn(tree.root, ['rev-parse', 'HEAD'])).toBe(gitIn(workspace, ['rev-parse', runBranches(runDirectory).integration]));
+    // Holding an edit: left exactly as it is, even when the integration branch moves on.
+    writeFileSync(join(tree.workspace, 'shared.txt'), 'my edit\n');
+    const second = await change(runDirectory, 'instance_1', 't2', 'two\n');
+    expect(await mergeIntoIntegration(workspace, runDirectory, second)).toMatchObject({ merged: true });
+    await ensureInstanceWorktree(workspace, runDirectory, 'instance_2');
+    expect(readFileSync(join(tree.workspace, 'shared.txt'), 'utf8')).toBe('my edit\n');
   });
 });

@@ -53,6 +53,31 @@ export function taskCases(target: ConformanceTarget): void {
       expect(done.evidence).toEqual(DONE.evidence);
     });
 
+    test('a finished task is reopened: open again, the reason as its result, one ordered history event; its next claimer reads why', async ({ store }) => {
+      await registerInstances(store, 2);
+      const task = await store.createTask({ title: 'change shared.txt', createdBy: 'orchestrator', requiredRole: 'builder' });
+      await store.claimTask(task.id, 'instance_1', LEASE);
+      await store.completeTask(task.id, 'instance_1', DONE);
+      const completedAt = await store.lastHistorySeq();
+      const why = 'Merging its change conflicted in shared.txt; redo it on top of the integration branch.';
+      const reopened = await store.reopenTask(task.id, why);
+      expect(reopened).toMatchObject({ id: task.id, state: 'open', owner: null, leaseExpiresAt: null, result: why, evidence: [], attempts: 1, requiredRole: 'builder' });
+      expect(await store.getTask(task.id)).toEqual(reopened);
+      const events = await store.readHistory({ after: completedAt });
+      expect(events.map((event) => [event.kind, event.action, event.entityId])).toEqual([['task', 'reopened', task.id]]);
+      expect(events[0]?.data).toEqual(reopened);
+      // Open and claimed tasks are on the board already; a blank reason or an unknown task is refused.
+      await expect(store.reopenTask(task.id, why)).rejects.toSatisfy(code('conflict'));
+      const taken = await store.claimNext('instance_2', { ...LEASE, roles: ['builder'] });
+      expect(taken).toMatchObject({ id: task.id, owner: 'instance_2', attempts: 2, result: why });
+      await expect(store.reopenTask(task.id, why)).rejects.toSatisfy(code('conflict'));
+      await store.failTask(task.id, 'instance_2', 'cannot redo it');
+      expect(await store.reopenTask(task.id, 'try once more')).toMatchObject({ state: 'open', result: 'try once more' });
+      await expect(store.reopenTask(task.id, '  ')).rejects.toSatisfy(code('invalid_input'));
+      await expect(store.reopenTask('task_nope', why)).rejects.toSatisfy(code('not_found'));
+      expect(await store.lastHistorySeq()).toBeGreaterThan(completedAt + 2);
+    });
+
     test('renewing a lease extends it without a history entry', async ({ store, clock }) => {
       await registerInstances(store, 1);
       const task = await store.createTask({ title: 'long', createdBy: 'orchestrator' });

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AgentToolPolicy, builtInTools, commandRefusal, toolRefusal } from './agent-tool-policy.js';
+import { CommandRefusedError, parseAllowedCommand } from '../../workspace/allowed-command.js';
+import { DEFAULT_COMMANDS } from '../../workspace/change-settings.js';
+import { type AgentToolPolicy, agentCommands, builtInTools, toolRefusal } from './agent-tool-policy.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tachikoma-agent-policy-'));
 const workspace = join(root, 'ws');
@@ -44,15 +46,45 @@ describe('what the agent may do with its own tools', () => {
     expect(toolRefusal(readOnly, 'Glob', { pattern: 'src/*.ts', path: workspace })).toBeNull();
   });
 
-  it('runs only allowlisted commands, one at a time', () => {
-    expect(commandRefusal('npm test', builder.commands)).toBeNull();
-    expect(commandRefusal('npm test -- --run src', builder.commands)).toBeNull();
-    expect(commandRefusal('npm install left-pad', builder.commands)).toMatch(/^command not on the allowlist; allowed: npm test, git status$/);
-    expect(commandRefusal('npm testx', builder.commands)).toMatch(/not on the allowlist/);
-    for (const chained of ['npm test; rm -rf /', 'npm test && curl x', 'npm test | sh', 'git status $(id)', 'npm test > /etc/x', 'npm test `id`', 'git status\nrm x']) {
-      expect(commandRefusal(chained, builder.commands), chained).toMatch(/may not chain/);
+  it("runs only commands on the run's allowlist, refused with run_command's own one-line reasons", () => {
+    const bash = (command: string, extra: Record<string, unknown> = {}, cwd?: string): string | null => toolRefusal(builder, 'Bash', { command, ...extra }, cwd);
+    /** What run_command says of the same command line (the shared module throws it). */
+    const runCommandSays = (command: string): string => {
+      try {
+        parseAllowedCommand(command, builder.commands, workspace);
+        return 'allowed';
+      } catch (error) {
+        if (!CommandRefusedError.isInstance(error)) throw error;
+        return error.message;
+      }
+    };
+    expect(bash('npm test')).toBeNull();
+    expect(bash('npm test -- --run src')).toBeNull();
+    expect(bash(`git status ${join(workspace, 'src')}`)).toBeNull();
+    const offList = ['npm install left-pad', 'npm testx', 'curl https://example.com'];
+    const chained = ['npm test; rm -rf /', 'npm test && curl x', 'npm test | sh', 'git status $(id)', 'npm test > /etc/x', 'npm test `id`', 'git status\nrm x', 'git status ${HOME}', 'git status ~'];
+    const outside = ['git status ..', 'git status ../other', 'npm test -- --prefix=/etc', 'git status /etc/passwd'];
+    for (const command of [...offList, ...chained, ...outside]) {
+      const refusal = bash(command);
+      expect(refusal, command).toBe(runCommandSays(command));
+      expect(refusal?.split('\n'), command).toHaveLength(1);
     }
-    expect(commandRefusal('git status ..', builder.commands)).toMatch(/\.\./);
-    expect(commandRefusal('ls', [])).toBe('running commands is off for this instance');
+    for (const command of offList) expect(bash(command), command).toMatch(/is not on this run's command allowlist \(npm test, git status\)/);
+    for (const command of chained) expect(bash(command), command).toMatch(/uses shell syntax/);
+    for (const command of outside) expect(bash(command), command).toMatch(/outside the folder it runs in/);
+    expect(bash('npm test', { run_in_background: true })).toMatch(/in the background/);
+    // The shell must stand in the agent's folder.
+    expect(bash('npm test', {}, workspace)).toBeNull();
+    expect(bash('npm test', {}, root)).toMatch(/^refused: the shell stands in .* outside your folder/);
+    expect(toolRefusal({ ...builder, commands: [] }, 'Bash', { command: 'ls' })).toBe('Bash is not available to this instance');
+  });
+
+  it("takes the run's allowlist for a writing agent; its own commands only narrow it", () => {
+    const run = ['npm test', 'git status'];
+    expect(agentCommands(null, run, true)).toEqual(run);
+    expect(agentCommands(null, DEFAULT_COMMANDS, true)).toEqual(DEFAULT_COMMANDS);
+    expect(agentCommands(null, run, false)).toEqual([]);
+    expect(agentCommands(['npm test', 'rm -rf /', 'git status --short', 'curl x'], run, false)).toEqual(['npm test', 'git status --short']);
+    expect(agentCommands([], run, true)).toEqual([]);
   });
 });

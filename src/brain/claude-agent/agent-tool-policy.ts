@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { commandRefusal } from '../../workspace/allowed-command.js';
 import { resolveInWorkspace } from '../../workspace/workspace-path.js';
 import { COLLECTIVE_SERVER } from './collective-mcp-server.js';
 
@@ -22,17 +23,28 @@ export function builtInTools(policy: Pick<AgentToolPolicy, 'allowWrites' | 'comm
   return [...READING_TOOLS, ...(policy.allowWrites ? WRITING_TOOLS : []), ...(policy.commands.length > 0 ? ['Bash'] : [])];
 }
 
-/** Characters that would let one allowed command run another (chaining, substitution, redirection, globs of home). */
-const SHELL_CONTROL = /[;&|`$<>(){}\n\r\\~]/;
+/**
+ * The commands the agent's Bash may run: the run's allowlist (the one run_command obeys) for an agent that writes,
+ * narrowed by the instance's own `commands` when it names some (an entry the run does not allow is dropped).
+ */
+export function agentCommands(own: readonly string[] | null, runAllowlist: readonly string[], allowWrites: boolean): string[] {
+  if (own === null) return allowWrites ? [...runAllowlist] : [];
+  return own.filter((entry) => commandRefusal(entry, runAllowlist) === null);
+}
 
-/** Why `command` is refused under the allowlist, or null when it is allowed. */
-export function commandRefusal(command: string, allowed: readonly string[]): string | null {
-  const trimmed = command.trim();
-  if (allowed.length === 0) return 'running commands is off for this instance';
-  if (SHELL_CONTROL.test(trimmed)) return 'commands may not chain, substitute, redirect or escape (; & | ` $ < > ( ) { } \\ ~ and newlines are refused); run one allowed command';
-  if (trimmed.split(/\s+/).includes('..') || /(^|\s|\/)\.\.(\/|\s|$)/.test(trimmed)) return 'commands may not name paths with ".."; stay inside the workspace';
-  if (allowed.some((prefix) => trimmed === prefix || trimmed.startsWith(`${prefix} `))) return null;
-  return `command not on the allowlist; allowed: ${allowed.join(', ')}`;
+/**
+ * Why a Bash call is refused, or null: the same allowlist and the same one-line reasons as run_command (one
+ * module), no path out of the agent's folder, never in the background (it would outlive the turn's limits), and
+ * only from the agent's own folder (`cwd`, the hook's view of where the shell stands).
+ */
+export function bashRefusal(policy: AgentToolPolicy, input: unknown, cwd?: string): string | null {
+  const command = field(input, 'command') ?? '';
+  if (policy.commands.length === 0) return 'running commands is off for this instance';
+  if (typeof input === 'object' && input !== null && (input as Record<string, unknown>).run_in_background === true) {
+    return `refused: ${JSON.stringify(command)} in the background; run it in the foreground, within the command time limit`;
+  }
+  if (cwd !== undefined && pathRefusal(policy, cwd) !== null) return `refused: the shell stands in ${cwd}, outside your folder ${policy.workspace}; commands run there only`;
+  return commandRefusal(command, policy.commands, policy.workspace);
 }
 
 function realOrSelf(path: string): string {
@@ -80,14 +92,15 @@ function field(input: unknown, name: string): string | undefined {
 
 /**
  * Why a call of the agent's tool `name` with `input` is refused, or null to let it through. Collective tools
- * pass (the tool box checks them); file tools must stay in the workspace; Bash must be one allowed command;
+ * pass (the tool box checks them); file tools must stay in the workspace; Bash must be one allowed command (see
+ * bashRefusal), run from `cwd` when the hook gives it;
  * every other tool is refused.
  */
-export function toolRefusal(policy: AgentToolPolicy, name: string, input: unknown): string | null {
+export function toolRefusal(policy: AgentToolPolicy, name: string, input: unknown, cwd?: string): string | null {
   if (name.startsWith(`mcp__${COLLECTIVE_SERVER}__`)) return null;
   const given = new Set(builtInTools(policy));
   if (!given.has(name)) return `${name} is not available to this instance`;
-  if (name === 'Bash') return commandRefusal(field(input, 'command') ?? '', policy.commands);
+  if (name === 'Bash') return bashRefusal(policy, input, cwd);
   const paths = [field(input, 'file_path'), field(input, 'path'), field(input, 'notebook_path')].filter((path): path is string => path !== undefined);
   for (const path of paths) {
     const refusal = pathRefusal(policy, path);

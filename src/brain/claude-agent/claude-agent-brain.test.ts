@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MockLlmRequest, type MockLlmServer, type MockReply, type ToolBoxFixture, createToolBoxFixture, startMockLlmServer, trailingToolResults } from '../../../test/support/model-server/index.js';
 import { makeGitWorkspace } from '../../../test/support/git-workspace.js';
+import { commandRefusal } from '../../workspace/allowed-command.js';
 import { worktreePath } from '../../workspace/instance-worktree.js';
 import { createClaudeAgentBrain } from './create-claude-agent-brain.js';
 import { isAgentSdkInstalled } from './load-agent-sdk.js';
@@ -122,8 +123,8 @@ describe.skipIf(!installed)('the claude-agent brain, confined and failing cleanl
   });
 });
 
-describe.skipIf(!installed)('the claude-agent brain of a builder with an allowlisted command', () => {
-  it('writes inside the workspace, runs the allowed command, and is refused a chained one', async () => {
+describe.skipIf(!installed)("the claude-agent brain of a builder under the run's command allowlist", () => {
+  it('writes inside the workspace, runs the allowed command, and is refused a chained, an off-list and an outside one as run_command is', async () => {
     const target = `${fixture.workspace}/notes/plan.md`;
     mock = await startMockLlmServer({
       respond: (request): MockReply => {
@@ -134,12 +135,14 @@ describe.skipIf(!installed)('the claude-agent brain of a builder with an allowli
             { name: 'Write', input: { file_path: target, content: '# plan\n' } },
             { name: 'Bash', input: { command: 'node --version', description: 'node version' } },
             { name: 'Bash', input: { command: 'node --version; id', description: 'chained' } },
+            { name: 'Bash', input: { command: 'id', description: 'off the list' } },
+            { name: 'Bash', input: { command: 'node --version /etc/passwd', description: 'outside' } },
           ],
         };
       },
     });
     const brain = await createClaudeAgentBrain(
-      { instanceId: 'instance_2', role: 'builder', runDirectory: fixture.runDirectory, workspace: fixture.workspace, options: { model: 'mock-claude', baseUrl: mock.url, maxRetries: 0, commands: ['node --version'] } },
+      { instanceId: 'instance_2', role: 'builder', runDirectory: fixture.runDirectory, workspace: fixture.workspace, options: { model: 'mock-claude', baseUrl: mock.url, maxRetries: 0 }, changes: { commands: ['node --version'] } },
       { env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: SECRET } },
     );
     await brain.turn(await fixture.context(), fixture.toolBox(), new AbortController().signal);
@@ -149,8 +152,13 @@ describe.skipIf(!installed)('the claude-agent brain of a builder with an allowli
     expect(byCall.get('toolu_mock_0001')?.isError).toBe(false);
     expect(readFileSync(target, 'utf8')).toBe('# plan\n');
     expect(byCall.get('toolu_mock_0002')).toMatchObject({ isError: false, content: expect.stringContaining(process.version) });
-    expect(byCall.get('toolu_mock_0003')).toMatchObject({ isError: true, content: expect.stringContaining('commands may not chain') });
-    expect(byCall.get('toolu_mock_0003')?.content).not.toMatch(/uid=/);
+    // The same one-line reasons run_command gives (one module decides for both).
+    const reason = (command: string): string => commandRefusal(command, ['node --version'], fixture.workspace) ?? 'allowed';
+    expect(byCall.get('toolu_mock_0003')).toMatchObject({ isError: true, content: expect.stringContaining(reason('node --version; id')) });
+    expect(byCall.get('toolu_mock_0004')).toMatchObject({ isError: true, content: expect.stringContaining(reason('id')) });
+    expect(reason('id')).toMatch(/not on this run's command allowlist \(node --version\)/);
+    expect(byCall.get('toolu_mock_0005')).toMatchObject({ isError: true, content: expect.stringContaining(reason('node --version /etc/passwd')) });
+    expect([3, 4, 5].map((call) => byCall.get(`toolu_mock_000${call}`)?.content).join('\n')).not.toMatch(/uid=|root:/);
   });
 });
 

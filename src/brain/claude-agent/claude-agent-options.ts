@@ -35,7 +35,10 @@ export const claudeAgentOptionsSchema = z.object({
   maxIdleMs: z.number().int().min(0).max(86_400_000).optional(),
   /** Whether the agent may write and edit workspace files; default: only the builder role. */
   allowWrites: z.boolean().optional(),
-  /** Shell commands the agent may run (each a command prefix, e.g. "npm test"); absent or empty: no shell. */
+  /**
+   * Narrows the run's command allowlist (the config's "changes.commands") for this instance: only entries the run
+   * allows count. Absent: a writing agent gets the run's allowlist, a reading one no shell; empty: no shell.
+   */
   commands: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
   commandTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
   commandOutputChars: z.number().int().min(1000).max(200_000).optional(),
@@ -56,7 +59,8 @@ export interface ClaudeAgentConfig {
   maxRetries: number;
   maxIdleMs: number | undefined;
   allowWrites: boolean;
-  commands: string[];
+  /** The instance's own narrowing of the run's allowlist, or null (see claudeAgentOptionsSchema). */
+  commands: string[] | null;
   commandTimeoutMs: number;
   commandOutputChars: number;
   /** Thinking tokens per model call; 0 turns extended thinking off. */
@@ -120,7 +124,7 @@ export function resolveClaudeAgentConfig(options: Record<string, unknown>, env: 
     maxRetries: data.maxRetries ?? 2,
     maxIdleMs: data.maxIdleMs,
     allowWrites: data.allowWrites ?? role === 'builder',
-    commands: data.commands ?? [],
+    commands: data.commands ?? null,
     commandTimeoutMs: data.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     commandOutputChars: data.commandOutputChars ?? DEFAULT_COMMAND_OUTPUT_CHARS,
     thinkingTokens: data.thinkingTokens ?? 0,

@@ -10,7 +10,8 @@ import type { BrainEnvironment } from '../model/llm-options.js';
 import { redact } from '../model/model-call-error.js';
 import { buildSystemPrompt } from '../model/system-prompt.js';
 import { buildTurnPrompt } from '../model/turn-prompt.js';
-import { type AgentToolPolicy, builtInTools, toolRefusal } from './agent-tool-policy.js';
+import { type AgentToolPolicy, agentCommands, builtInTools, toolRefusal } from './agent-tool-policy.js';
+import { allowedCommands } from '../../workspace/change-settings.js';
 import { type ClaudeAgentConfig, resolveClaudeAgentConfig } from './claude-agent-options.js';
 import { COLLECTIVE_SERVER, agentToolName, collectiveMcpServer } from './collective-mcp-server.js';
 import { type AgentSdkModule, loadAgentSdk } from './load-agent-sdk.js';
@@ -60,7 +61,7 @@ function agentNotes(policy: AgentToolPolicy): string {
   return [
     '',
     `Your collective tools are the ${agentToolName('*')} tools (e.g. ${agentToolName('share_finding')}, ${agentToolName('send_message')}, ${agentToolName('complete_task')}): they are how you act in the collective.`,
-    `Your own tools: ${own}, confined to the workspace (cwd).${policy.allowWrites ? '' : ' You may not write files.'}${policy.commands.length > 0 ? ` Shell commands allowed: ${policy.commands.join(', ')} (one command at a time, no chaining).` : ' You have no shell.'}`,
+    `Your own tools: ${own}, confined to the workspace (cwd).${policy.allowWrites ? '' : ' You may not write files.'}${policy.commands.length > 0 ? ` Shell commands allowed: ${policy.commands.join(', ')} (the run's allowlist: one command at a time, no chaining, nothing outside your folder).` : ' You have no shell.'}`,
   ].join('\n');
 }
 
@@ -119,7 +120,7 @@ function confineHook(policy: AgentToolPolicy): HookCallbackMatcher {
     hooks: [
       (input) => {
         if (input.hook_event_name !== 'PreToolUse') return Promise.resolve({});
-        const refusal = toolRefusal(policy, input.tool_name, input.tool_input);
+        const refusal = toolRefusal(policy, input.tool_name, input.tool_input, input.cwd);
         if (refusal === null) return Promise.resolve({});
         return Promise.resolve({ hookSpecificOutput: { hookEventName: 'PreToolUse' as const, permissionDecision: 'deny' as const, permissionDecisionReason: refusal } });
       },
@@ -202,13 +203,19 @@ function successOutcome(result: SDKResultMessage, ran: QueryRun, inboxSize: numb
  * own git worktree (under the run directory), like every builder — complete_task commits there and the merge vote
  * decides; without git it writes in place only when allowWrites says so.
  */
-async function agentPlace(setup: BrainSetup, config: ClaudeAgentConfig, env: BrainEnvironment): Promise<{ workspace: string; policy: AgentToolPolicy; childEnv: Record<string, string> }> {
+async function agentPlace(setup: BrainSetup, config: ClaudeAgentConfig, env: BrainEnvironment): Promise<{ workspace: string; policy: AgentToolPolicy; childEnv: Record<string, string>; catchUp: () => Promise<void> }> {
   const home = join(setup.runDirectory, 'claude-agent', setup.instanceId);
   mkdirSync(join(home, '.claude'), { recursive: true, mode: 0o700 });
   const worktree = config.allowWrites ? await ensureInstanceWorktree(setup.workspace, setup.runDirectory, setup.instanceId) : null;
   const workspace = worktree?.workspace ?? setup.workspace;
-  const policy: AgentToolPolicy = { workspace, allowWrites: config.allowWrites, commands: config.commands, hidden: worktree === null ? [home, setup.runDirectory] : [home] };
-  return { workspace, policy, childEnv: agentEnvironment(config, home, env) };
+  const commands = agentCommands(config.commands, allowedCommands(setup.changes), config.allowWrites);
+  const policy: AgentToolPolicy = { workspace, allowWrites: config.allowWrites, commands, hidden: worktree === null ? [home, setup.runDirectory] : [home] };
+  // Each turn a worktree with nothing uncommitted moves to the latest integration branch (a task sent back after a
+  // conflict is redone on top of what landed), as it does for the other brains' edit tools.
+  const catchUp = async (): Promise<void> => {
+    if (worktree !== null) await ensureInstanceWorktree(setup.workspace, setup.runDirectory, setup.instanceId);
+  };
+  return { workspace, policy, childEnv: agentEnvironment(config, home, env), catchUp };
 }
 
 /**
@@ -223,7 +230,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
   const env = dependencies.env ?? process.env;
   const config = resolveClaudeAgentConfig(setup.options, env, setup.role);
   const sdk = await loadAgentSdk();
-  const { workspace, policy, childEnv } = await agentPlace(setup, config, env);
+  const { workspace, policy, childEnv, catchUp } = await agentPlace(setup, config, env);
   const secret = config.credential.value;
   const confine = confineHook(policy);
   const gate = new IdleGate(config.maxIdleMs);
@@ -248,6 +255,7 @@ export async function createClaudeAgentBrain(setup: BrainSetup, dependencies: Cl
       if (signal.aborted) return { summary: 'stopping: the turn was not started', idle: true, unhandled: true };
       const skipped = gate.skip(context);
       if (skipped !== undefined) return skipped;
+      await catchUp();
       const abort = new AbortController();
       const onAbort = (): void => abort.abort();
       signal.addEventListener('abort', onAbort, { once: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, Role } from '../../protocol/index.js';
+import type { Message, Role, Task } from '../../protocol/index.js';
 import type { TurnContext } from '../brain.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { TURN_PROMPT_LIMITS, buildTurnPrompt, clip } from './turn-prompt.js';
@@ -51,6 +51,19 @@ describe('the prompts', () => {
     expect(prompt.length).toBeLessThanOrEqual(TURN_PROMPT_LIMITS.totalChars);
     expect(prompt).toContain('## Your task\nnone');
     expect(buildTurnPrompt(context())).toContain('## Inbox: new messages, the human\'s first\nempty');
+  });
+
+  it('show why a task was sent back, on the board and to the builder that claims it', () => {
+    const task: Task = {
+      id: 't-c2', title: 'change shared.txt', detail: '', requiredRole: 'builder', capability: null, dependsOn: [], scope: [], expected: '', doneWhen: '',
+      state: 'open', owner: null, leaseExpiresAt: null, epoch: 1, attempts: 1, result: 'Merging tachikoma/r/changes/t-c2 conflicted in shared.txt; redo it on top of the integration branch.',
+      evidence: [], createdBy: 'human', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(buildTurnPrompt(context({ openTasks: [{ ...task, blocked: false, waitingOn: [] }] }))).toContain('- t-c2: change shared.txt, for a builder — SENT BACK: Merging tachikoma/r/changes/t-c2 conflicted in shared.txt;');
+    const claimed = { ...task, state: 'claimed' as const, owner: 'instance_1', leaseExpiresAt: '2026-01-01T00:10:00.000Z' };
+    expect(buildTurnPrompt(context({ currentTask: claimed }))).toMatch(/## Your task\nt-c2: change shared\.txt, for a builder — SENT BACK: Merging .* conflicted in shared\.txt/);
+    // A finished task's result is its answer, not a reason it came back.
+    expect(buildTurnPrompt(context({ currentTask: { ...claimed, result: null } }))).not.toContain('SENT BACK');
   });
 
   it('clips to one line with an ellipsis', () => {

@@ -47,11 +47,17 @@ function memoryLine(item: MemoryItem): string {
   return `${item.id} (${item.kind}, by ${item.author}, importance ${item.importance.toFixed(2)}): ${clip(item.content, TURN_PROMPT_LIMITS.memoryChars)}`;
 }
 
+/** Why a task came back to the board (a reopened task keeps the reason as its result until it is done again). */
+function sentBack(task: Task): string {
+  if (task.result === null || task.state === 'done' || task.state === 'failed') return '';
+  return ` — SENT BACK: ${clip(task.result, TURN_PROMPT_LIMITS.taskChars)}`;
+}
+
 function taskLine(task: Task): string {
   const role = task.requiredRole === null ? '' : `, for a ${task.requiredRole}`;
   const after = task.dependsOn.length === 0 ? '' : `, after ${task.dependsOn.join(', ')}`;
   const detail = task.detail.trim() === '' ? '' : ` — ${clip(task.detail, TURN_PROMPT_LIMITS.taskChars)}`;
-  return `${task.id}: ${clip(task.title, 200)}${role}${after}${blockedBy(task)}${briefLine(task)}${detail}`;
+  return `${task.id}: ${clip(task.title, 200)}${role}${after}${blockedBy(task)}${briefLine(task)}${detail}${sentBack(task)}`;
 }
 
 function peerLine(peer: InstanceRecord): string {

@@ -14,6 +14,7 @@ import {
   type TaskChange,
   checkFailureReason,
   checkLease,
+  checkReopenReason,
   claimedTask,
   completedTask,
   dependenciesPending,
@@ -22,7 +23,9 @@ import {
   newTask,
   renewedTask,
   reopenedTask,
+  reopenedWithReason,
   requireClaimable,
+  requireFinished,
   requireOwner,
   requireReleaser,
   taskRowValues,
@@ -199,5 +202,15 @@ export function reofferExpired(context: PostgresContext): Promise<Task[]> {
       reoffered.push(await writeTask(tx, reopenedTask(task, nowIso(context)), 'lease_expired'));
     }
     return reoffered;
+  });
+}
+
+/** Sends a done or failed task back to the board with the reason as its result. */
+export function reopenTask(context: PostgresContext, taskId: string, reason: string): Promise<Task> {
+  const why = checkReopenReason(reason);
+  return writeTransaction(context, async (tx) => {
+    const task = await mustLock(context, tx, taskId);
+    requireFinished(task);
+    return writeTask(tx, reopenedWithReason(task, why, nowIso(context)), 'reopened');
   });
 }

@@ -18,7 +18,7 @@ export interface BackendOperations<C> {
   registry: Group<C, 'register' | 'heartbeat' | 'getInstance' | 'listInstances' | 'findStale'>;
   tasks: Group<
     C,
-    'createTask' | 'getTask' | 'listTasks' | 'claimTask' | 'claimNext' | 'renewLease' | 'completeTask' | 'failTask' | 'releaseTask' | 'reofferExpired'
+    'createTask' | 'getTask' | 'listTasks' | 'claimTask' | 'claimNext' | 'renewLease' | 'completeTask' | 'failTask' | 'releaseTask' | 'reofferExpired' | 'reopenTask'
   >;
   proposals: Group<C, 'openProposal' | 'getProposal' | 'castVote' | 'listVotes' | 'tally' | 'closeDue'> & {
     listProposals: Operation<C, 'listProposals', ['open' | 'closed' | undefined]>;
@@ -59,6 +59,7 @@ export function sharedStoreMethods<C>(
     failTask: (taskId, instanceId, reason) => run(() => tasks.failTask(context, taskId, instanceId, reason)),
     releaseTask: (taskId, instanceId) => run(() => tasks.releaseTask(context, taskId, instanceId)),
     reofferExpired: () => run(() => tasks.reofferExpired(context)),
+    reopenTask: (taskId, reason) => run(() => tasks.reopenTask(context, taskId, reason)),
     openProposal: (proposal) => run(() => proposals.openProposal(context, proposal)),
     getProposal: (proposalId) => run(() => proposals.getProposal(context, proposalId)),
     listProposals: (query) => run(() => proposals.listProposals(context, query?.state)),

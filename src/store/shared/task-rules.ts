@@ -132,6 +132,23 @@ export function failedTask(task: Task, reason: string, updatedAt: string): Task 
   return { ...task, state: 'failed', leaseExpiresAt: null, result: reason, updatedAt };
 }
 
+/** A reopen reason: text that is not blank. */
+export function checkReopenReason(reason: string): string {
+  return validateInput(textSchema.refine((value) => value.trim().length > 0, 'reopening a task needs a reason'), reason, 'reopen reason');
+}
+
+/** Only a finished task is reopened: an open or claimed one is still on the board (and may be in someone's hands). */
+export function requireFinished(task: Task): void {
+  if (task.state !== 'done' && task.state !== 'failed') {
+    throw new StoreError('conflict', `task ${task.id} is ${task.state}${task.owner === null ? '' : ` by ${task.owner}`}; only a done or failed task can be reopened`);
+  }
+}
+
+/** A finished task sent back: open, its result the reason it came back (what its next claimer must read), no evidence. */
+export function reopenedWithReason(task: Task, reason: string, updatedAt: string): Task {
+  return { ...task, state: 'open', owner: null, leaseExpiresAt: null, result: reason, evidence: [], updatedAt };
+}
+
 /** Back on the board: released by its owner, or re-offered after its lease expired. */
 export function reopenedTask(task: Task, updatedAt: string): Task {
   return { ...task, state: 'open', owner: null, leaseExpiresAt: null, updatedAt };

@@ -14,6 +14,7 @@ import {
   type TaskChange,
   checkFailureReason,
   checkLease,
+  checkReopenReason,
   claimedTask,
   completedTask,
   dependenciesPending,
@@ -22,7 +23,9 @@ import {
   newTask,
   renewedTask,
   reopenedTask,
+  reopenedWithReason,
   requireClaimable,
+  requireFinished,
   requireOwner,
   requireReleaser,
   taskRowValues,
@@ -191,5 +194,14 @@ export function reofferExpired(context: SqliteContext): Task[] {
       if (task === undefined) return [];
       return [writeTask(context, reopenedTask(task, nowIso(context)), 'lease_expired')];
     });
+  });
+}
+
+export function reopenTask(context: SqliteContext, taskId: string, reason: string): Task {
+  const why = checkReopenReason(reason);
+  return writeTransaction(context, () => {
+    const task = mustRead(context, validateInput(idSchema, taskId, 'task id'));
+    requireFinished(task);
+    return writeTask(context, reopenedWithReason(task, why, nowIso(context)), 'reopened');
   });
 }
