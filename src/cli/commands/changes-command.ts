@@ -1,5 +1,5 @@
 import { applyIntegration } from '../../changes/apply-integration.js';
-import { listChanges } from '../../changes/list-changes.js';
+import { listChanges } from '../../orchestrator/list-changes.js';
 import { CliError } from '../cli-error.js';
 import { openExistingRun } from '../run-directory.js';
 import type { ReadFlags } from './read-commands.js';
@@ -27,9 +27,9 @@ export async function changesCommand(flags: ChangesFlags): Promise<number> {
     const lines = [`integration branch: ${listing.integration}`];
     if (listing.changes.length === 0) lines.push('no change committed for review yet');
     for (const change of listing.changes) {
-      const votes = change.vote.votes.map((vote) => `${vote.voter}: ${vote.option}`).join(', ') || 'no votes';
+      const votes = change.vote.votes.map((vote) => `${vote.voter}: ${vote.option ?? 'voted (blind while open)'}`).join(', ') || 'no votes';
       const conflict = change.merge.conflicts.length > 0 ? ` (conflict in ${change.merge.conflicts.join(', ')})` : '';
-      lines.push(`${change.merge.state.padEnd(8)} ${change.branch} by ${change.instance} · ${change.stat} · ${change.files.join(', ')} · vote ${change.vote.state}${change.vote.outcome === null ? '' : ` ${change.vote.outcome}`} (${votes})${conflict}`);
+      lines.push(`${change.merge.state.padEnd(9)} ${change.branch} by ${change.instance} · ${change.stat} · ${change.files.join(', ')} · vote ${change.vote.state}${change.vote.outcome === null ? '' : ` ${change.vote.outcome}`} (${votes})${conflict}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
