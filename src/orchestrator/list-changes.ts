@@ -52,16 +52,25 @@ function shownVotes(proposal: Proposal | null, votes: readonly Vote[]): ChangeVo
   return votes.map((vote) => ({ voter: vote.voter, option: open ? null : vote.option, reason: open ? null : vote.reason }));
 }
 
+/** A veto in one phrase. */
+function vetoDetail(by: string, reason: string): string {
+  return `vetoed by ${by}: ${reason}`;
+}
+
 /** The state of a change not settled in the ledger yet, from its proposal. */
 function unsettledState(proposal: Proposal | null): MergeState {
   if (proposal === null) return 'pending';
   if (proposal.state === 'open') return 'in_review';
+  if (proposal.outcome?.status === 'vetoed') return 'vetoed';
   return proposal.outcome?.winner === 'merge' ? 'accepted' : 'rejected';
 }
 
 /** The merge part of a change's view: the ledger's settlement when there is one, else what its proposal says. */
 function mergeView(settled: Settled | undefined, proposal: Proposal | null): ChangeView['merge'] {
-  if (settled === undefined) return { state: unsettledState(proposal), commit: null, conflicts: [], detail: null };
+  if (settled === undefined) {
+    const veto = proposal?.outcome?.veto;
+    return { state: unsettledState(proposal), commit: null, conflicts: [], detail: veto === undefined ? null : vetoDetail(veto.by, veto.reason) };
+  }
   switch (settled.event) {
     case 'merged':
       return { state: 'merged', commit: settled.commit, conflicts: [], detail: null };
@@ -69,6 +78,8 @@ function mergeView(settled: Settled | undefined, proposal: Proposal | null): Cha
       return { state: 'conflict', commit: null, conflicts: settled.conflicts, detail: settled.detail };
     case 'rejected':
       return { state: 'rejected', commit: null, conflicts: [], detail: settled.outcome };
+    case 'vetoed':
+      return { state: 'vetoed', commit: null, conflicts: [], detail: vetoDetail(settled.by, settled.reason) };
   }
 }
 

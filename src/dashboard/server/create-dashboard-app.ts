@@ -311,7 +311,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   addHistoryRoutes(app, options);
   addStoreRoutes(app, options, limitedStream);
   addEventStream(app, options, limitedStream);
-  addChangesRoutes(app, options.changes, options.run.workspace);
+  addChangesRoutes(app, { feed: options.changes, store: options.store, runDirectory: options.run.runDirectory, workspace: options.run.workspace });
   addSendRoute(app, options.store);
   app.notFound((c) => fail(c, 404, 'not found'));
   return app;

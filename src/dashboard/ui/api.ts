@@ -1,5 +1,5 @@
 import type { HistoryEvent, Message } from '../../protocol/index.js';
-import type { ChangeDiffResponse, ChangesListing, ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, NotebookResponse, SendRequest, StateResponse } from '../view-model/wire.js';
+import type { ChangeDiffResponse, ChangesListing, ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, NotebookResponse, SendRequest, StateResponse, VetoRequest, VetoResponse } from '../view-model/wire.js';
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
@@ -8,6 +8,13 @@ async function getJson<T>(path: string): Promise<T> {
     throw new Error(body.error);
   }
   return (await response.json()) as T;
+}
+
+async function postJson<T extends object>(path: string, request: unknown): Promise<T> {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  const body = (await response.json().catch(() => ({ error: response.statusText }))) as T | ErrorResponse;
+  if (!response.ok || 'error' in body) throw new Error('error' in body ? body.error : response.statusText);
+  return body;
 }
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -26,12 +33,8 @@ export const api = {
   notebook: (id: string) => getJson<NotebookResponse>(`/api/notebook/${encodeURIComponent(id)}`),
   changeDiff: (branch: string) => getJson<ChangeDiffResponse>(`/api/changes/diff${query({ branch })}`),
   logs: (id: string) => getJson<LogsResponse>(`/api/logs/${encodeURIComponent(id)}${query({ tail: 300 })}`),
-  async send(request: SendRequest): Promise<Message> {
-    const response = await fetch('/api/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
-    const body = (await response.json().catch(() => ({ error: response.statusText }))) as Message | ErrorResponse;
-    if (!response.ok || 'error' in body) throw new Error('error' in body ? body.error : response.statusText);
-    return body;
-  },
+  send: (request: SendRequest) => postJson<Message>('/api/send', request),
+  veto: (request: VetoRequest) => postJson<VetoResponse>('/api/changes/veto', request),
 };
 
 /** The well-formed history events of an SSE batch: anything else in it (or a batch that is not a list) is dropped. */

@@ -79,3 +79,16 @@ export type { ChangeDiff, ChangesListing };
 
 /** GET /api/changes/diff?branch=…: the diff of one change. */
 export type ChangeDiffResponse = ChangeDiff & { branch: string };
+
+/** POST /api/changes/veto: which change, and why. */
+export interface VetoRequest {
+  branch: string;
+  reason: string;
+}
+
+/** The answer to a veto that was recorded. */
+export interface VetoResponse {
+  vetoed: string;
+  proposalId: string;
+  instance: string;
+}

@@ -50,6 +50,38 @@ function Reviews({ change }: { change: ChangeView }) {
   );
 }
 
+/** States in which a change may still be vetoed: it has not been merged, and nothing else has kept it out. */
+const VETOABLE: ReadonlySet<MergeState> = new Set(['pending', 'in_review', 'accepted']);
+
+/** The human's veto: a reason, then the button; the row turns vetoed when the listing comes back. */
+function VetoBox({ change }: { change: ChangeView }) {
+  const [reason, setReason] = useState('');
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const veto = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (reason.trim() === '' || sending) return;
+    setSending(true);
+    setError(null);
+    try {
+      await api.veto({ branch: change.branch, reason });
+    } catch (failure) {
+      setError((failure as Error).message);
+    } finally {
+      setSending(false);
+    }
+  };
+  return (
+    <form class="change-veto" onSubmit={(event) => void veto(event)}>
+      <input data-testid="change-veto-reason" type="text" maxLength={4000} placeholder="why veto this change?" value={reason} onInput={(event) => setReason((event.target as HTMLInputElement).value)} />
+      <button data-testid="change-veto" type="submit" disabled={sending || reason.trim() === ''}>
+        veto
+      </button>
+      {error !== null && <p class="error" data-testid="change-veto-error">{error}</p>}
+    </form>
+  );
+}
+
 function ChangeRow({ change }: { change: ChangeView }) {
   const { vote, merge } = change;
   return (
@@ -71,6 +103,7 @@ function ChangeRow({ change }: { change: ChangeView }) {
       {merge.detail !== null && <div class="task-meta">{merge.detail}</div>}
       {merge.conflicts.length > 0 && <div class="task-meta">conflict in {merge.conflicts.join(', ')}</div>}
       <ChangeDiffBox change={change} />
+      {VETOABLE.has(merge.state) && <VetoBox change={change} />}
     </li>
   );
 }
