@@ -142,7 +142,7 @@ function addAssetRoutes(app: Hono, assets: DashboardAppOptions['assets']): void 
 function addHistoryRoutes(app: Hono, { model, run, changes }: Pick<DashboardAppOptions, 'model' | 'run' | 'changes'>): void {
   app.get('/api/state', (c) => {
     const at = c.req.query('at');
-    const view = at === undefined ? model.view : model.viewAt(intParam(at, model.liveSeq, 0, Number.MAX_SAFE_INTEGER));
+    const view = model.shownView(at === undefined ? undefined : intParam(at, model.liveSeq, 0, Number.MAX_SAFE_INTEGER));
     const body: StateResponse = { view, liveSeq: model.liveSeq, liveAt: model.view.at, startedAt: model.startedAt, run, changes: changes.current };
     return c.json(body);
   });
