@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seedChange } from '../../test/support/change-fixture.js';
 import { gitIn, makeGitWorkspace } from '../../test/support/git-workspace.js';
 import { type CollectiveStore, createSqliteStore } from '../store/index.js';
-import { appendChange, readChanges } from '../workspace/change-ledger.js';
+import { readChanges } from '../workspace/change-ledger.js';
 import { claimSettlement } from '../workspace/change-settlement.js';
-import { commitChange, ensureInstanceWorktree } from '../workspace/instance-worktree.js';
 import { settleChanges } from './settle-changes.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -14,18 +14,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A builder's change as submit leaves it: committed on its own branch, in the ledger, its vote closed with "merge". */
+/** A change whose vote closed with "merge". */
 async function acceptedChange(store: CollectiveStore, workspace: string, runDirectory: string, instance: string, taskId: string, file: string): Promise<{ branch: string; commit: string }> {
-  const worktree = await ensureInstanceWorktree(workspace, runDirectory, instance);
-  if (worktree === null) throw new Error('no worktree');
-  writeFileSync(join(worktree.root, file), `${taskId} was here\n`);
-  const change = await commitChange(worktree, runDirectory, taskId, `change ${taskId}`);
-  if (change === null) throw new Error('nothing committed');
-  await store.createTask({ id: taskId, title: `change ${taskId}`, createdBy: 'human' });
-  const proposalId = `merge_${taskId}`;
-  appendChange(runDirectory, { event: 'committed', at: new Date().toISOString(), taskId, instance, ...change, proposalId });
-  await store.openProposal({ id: proposalId, title: `merge ${change.branch}?`, options: ['merge', 'reject'], rule: 'majority', quorum: 1, deadline: new Date(Date.now() + 600_000).toISOString(), createdBy: instance });
-  await store.castVote({ proposalId, voter: 'instance_3', option: 'merge', reason: 'fine' });
+  const change = await seedChange(store, workspace, runDirectory, { instance, taskId, file, quorum: 1 });
+  await store.castVote({ proposalId: change.proposalId, voter: 'instance_3', option: 'merge', reason: 'fine' });
   return change;
 }
 
