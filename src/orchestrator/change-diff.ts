@@ -15,6 +15,8 @@ export interface ChangeDiff {
  * branch). Null when the workspace is not in a git repository.
  */
 export async function readChangeDiff(workspace: string, commit: string): Promise<ChangeDiff | null> {
+  // The ledger names commits by hash; anything else is not read (nor passed to git, where it could be an option).
+  if (!/^[0-9a-f]{7,64}$/.test(commit)) throw new Error(`${JSON.stringify(commit.slice(0, 80))} is not a commit hash`);
   const repository = await gitTopLevel(workspace);
   if (repository === null) return null;
   const diff = await git(repository, ['show', '--stat', '--patch', '--format=%s%n', commit]);

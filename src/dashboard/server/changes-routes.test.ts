@@ -70,6 +70,17 @@ describe('the changes routes', () => {
     await expect.poll(() => feed.current.changes[0]?.vote.votes).toEqual([{ voter: 'instance_2', option: null, reason: null }]);
   });
 
+  it('answers a diff request for an unknown change, or without a git workspace, with a clear 404', async () => {
+    const branch = await seedChange('t1', 'instance_1');
+    await feed.refresh();
+    const get = (query: string) => app.request(`/api/changes/diff?${query}`, { headers: { host: HOST, authorization: `Bearer ${TOKEN}` } });
+    const unknown = await get('branch=tachikoma%2Fr%2Fchanges%2Fnope');
+    expect([unknown.status, await errorOf(unknown)]).toEqual([404, 'no change on branch "tachikoma/r/changes/nope"; GET /api/changes lists them']);
+    const noGit = await get(`branch=${encodeURIComponent(branch)}`);
+    expect([noGit.status, await errorOf(noGit)]).toEqual([404, "the run's workspace is not a git repository here; its diffs cannot be read"]);
+    expect((await get(`branch=${encodeURIComponent(branch)}`.replace('branch', 'b'))).status).toBe(404);
+  });
+
   it('refuses a veto without the token, from another origin or without one, and changes nothing', async () => {
     const branch = await seedChange('t1', 'instance_1');
     const body = { branch, reason: 'no' };

@@ -59,7 +59,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const assets = options.assets ?? loadUiAssets();
   const model = new DashboardModel(options.store, options.model);
   await model.start();
-  const changes = await startChangesFeed({ store: options.store, runDirectory: options.run.runDirectory, model });
+  const onError = options.model?.onError;
+  const changes = await startChangesFeed({ store: options.store, runDirectory: options.run.runDirectory, model, ...(onError === undefined ? {} : { onError }) });
   const allowedHosts: string[] = [];
   const app = createDashboardApp({
     store: options.store,

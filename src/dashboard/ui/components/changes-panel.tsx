@@ -126,7 +126,7 @@ export function ChangesPanel({ client }: { client: ClientState }) {
               .slice()
               .reverse()
               .map((change) => (
-                <ChangeRow key={change.proposalId} change={change} />
+                <ChangeRow key={`${change.proposalId}/${change.commit}`} change={change} />
               ))}
           </ul>
         </>
