@@ -5,7 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardServer, startDashboard } from '../src/dashboard/server/serve-dashboard.js';
 import { type CollectiveStore, createSqliteStore } from '../src/store/index.js';
+import { settleChanges } from '../src/orchestrator/settle-changes.js';
+import { seedChange } from './support/change-fixture.js';
 import { findChromium, launchChromium, warnNoBrowser } from './support/chromium.js';
+import { makeGitWorkspace } from './support/git-workspace.js';
 import { RunningCollective, alive, makeWorkspace, openRunStore, waitFor } from './support/collective-harness.js';
 
 const chromiumPath = findChromium();
@@ -337,6 +340,73 @@ describe.skipIf(chromiumPath === null)('the dashboard shows what the run spends'
       await page.close();
     } finally {
       await close();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(chromiumPath === null)('the changes panel', () => {
+  it('shows each change with its diff, keeps open votes blind, and records a veto clicked on the page', async () => {
+    const workspace = makeGitWorkspace({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    const runs = mkdtempSync(join(tmpdir(), 'tachikoma-dashboard-changes-'));
+    const runDirectory = join(runs, 'r');
+    const store = createSqliteStore(join(runs, 'collective.db'));
+    for (const id of ['instance_1', 'instance_2', 'instance_3']) await store.register({ id, role: id === 'instance_3' ? 'reflector' : 'builder' });
+    const vetoed = await seedChange(store, workspace, runDirectory, { instance: 'instance_1', taskId: 't1', file: 'a.txt', quorum: 2 });
+    const merged = await seedChange(store, workspace, runDirectory, { instance: 'instance_2', taskId: 't2', file: 'b.txt', quorum: 1 });
+    await store.castVote({ proposalId: merged.proposalId, voter: 'instance_3', option: 'merge', reason: 'REASON-FOR-T2' });
+    await settleChanges(store, workspace, runDirectory);
+    const server = await startDashboard({ store, port: 0, logPath: (id) => join(runs, `${id}.log`), run: { goal: 'changes', workspace, runDirectory, store: 'sqlite', budgets: null } });
+    const browser = await launchChromium(chromiumPath ?? '');
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(String(error)));
+      await page.goto(server.url);
+      await page.waitForSelector('[data-ready="true"]');
+      await page.click('[data-tab="changes"]');
+      const row = page.locator(`[data-testid="change-row"][data-branch="${vetoed.branch}"]`);
+      await row.waitFor();
+      expect(await page.locator('[data-testid="changes-panel"] [data-testid="change-row"]').count()).toBe(2);
+      expect(await row.getAttribute('data-state')).toBe('in_review');
+      expect(await row.textContent()).toMatch(/in review.*by instance_1 · task t1 · 1 file changed, 1 insertion\(\+\), 1 deletion\(-\) · a\.txt.*vote open · 0 voted/);
+      const mergedRow = page.locator(`[data-testid="change-row"][data-branch="${merged.branch}"]`);
+      expect(await mergedRow.getAttribute('data-state')).toBe('merged');
+      expect(await mergedRow.textContent()).toContain('instance_3 → merge: REASON-FOR-T2');
+      expect(await mergedRow.locator('[data-testid="change-veto"]').count()).toBe(0);
+
+      // The diff, on demand.
+      await row.locator('[data-testid="change-diff"] summary').click();
+      await expect.poll(() => row.locator('.diff-text').textContent()).toContain('+t1 was here');
+
+      // A vote arrives while the proposal is open: the page learns who voted, not the choice or the reason.
+      await store.castVote({ proposalId: vetoed.proposalId, voter: 'instance_3', option: 'merge', reason: 'SECRET-REVIEW-OF-T1' });
+      await expect.poll(() => row.locator('[data-testid="change-vote"]').textContent()).toContain('1 voted');
+      expect(await row.textContent()).toContain('instance_3 → voted (shown when the vote closes)');
+      await page.click('[data-tab="votes"]');
+      await page.waitForSelector(`[data-proposal-id="${vetoed.proposalId}"] [data-voter="instance_3"][data-sealed="true"]`);
+      expect(await page.locator(`[data-proposal-id="${vetoed.proposalId}"] [data-testid="vote-count"]`).textContent()).toContain('1 voted');
+      expect(await page.content()).not.toContain('SECRET-REVIEW-OF-T1');
+
+      // The veto: a reason, the button; the store records it and the row turns vetoed.
+      await page.click('[data-tab="changes"]');
+      await row.locator('[data-testid="change-veto-reason"]').fill('touches the release notes');
+      await row.locator('[data-testid="change-veto"]').click();
+      await page.waitForSelector(`[data-testid="change-row"][data-branch="${vetoed.branch}"][data-state="vetoed"]`);
+      expect(await row.textContent()).toContain('vetoed by human: touches the release notes');
+      expect(await row.locator('[data-testid="change-veto"]').count()).toBe(0);
+      expect((await store.getProposal(vetoed.proposalId))?.outcome).toMatchObject({ status: 'vetoed', veto: { by: 'human', reason: 'touches the release notes' } });
+      // Closed by the veto, the vote shows its choice and reason.
+      await page.click('[data-tab="votes"]');
+      await page.waitForSelector(`[data-proposal-id="${vetoed.proposalId}"] [data-voter="instance_3"][data-sealed="false"]`);
+      expect(await page.locator(`[data-proposal-id="${vetoed.proposalId}"]`).textContent()).toContain('SECRET-REVIEW-OF-T1');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await browser.close();
+      await server.close();
+      await store.close();
+      rmSync(workspace, { recursive: true, force: true });
+      rmSync(runs, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -131,8 +131,10 @@ function addReadCommands(program: Command, setExitCode: (code: number) => void):
 
   program
     .command('changes')
-    .description("the run's code changes: branches, diff stats, votes and merge state; --apply merges the integration branch into your current branch")
+    .description("the run's code changes: branches, diff stats, votes and merge state; --apply merges the integration branch into your current branch; --veto keeps a change out")
     .option('--apply', 'merge the integration branch into the current branch (refused when the working tree is dirty)')
+    .option('--veto <branch>', 'veto the change on this branch (not yet merged): its vote closes as vetoed, it is never merged, its builder is told')
+    .option('--reason <text>', 'why you veto it (required with --veto)')
     .addOption(runDirOption())
     .addOption(storeOption())
     .addOption(jsonOption())

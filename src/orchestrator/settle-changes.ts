@@ -1,8 +1,10 @@
 import type { Proposal } from '../protocol/index.js';
 import { type CollectiveStore, StoreError } from '../store/index.js';
 import { appendChange, readChanges } from '../workspace/change-ledger.js';
+import { claimSettlement } from '../workspace/change-settlement.js';
 import { gitTopLevel } from '../workspace/git.js';
 import { mergeIntoIntegration } from '../workspace/integration-merge.js';
+import { completeVeto } from './veto-change.js';
 
 /** The branch a "merge <branch>?" proposal asks about. */
 function branchOf(proposal: Proposal): string | null {
@@ -30,7 +32,8 @@ async function sendBack(store: CollectiveStore, proposal: Proposal, branch: stri
 /**
  * Settles every closed "merge <branch>?" vote not yet settled: a change whose vote chose "merge" is merged into the
  * integration branch (in a scratch worktree, never the user's checkout); any other outcome leaves it out. A conflict
- * is aborted, recorded, and its task reopened with the conflict explained. Each proposal is settled once (the ledger remembers).
+ * is aborted, recorded, and its task reopened with the conflict explained. A vetoed change is never merged: the merge
+ * first claims the change, and a veto that claimed it first wins. Each proposal is settled once (the ledger remembers).
  */
 export async function settleChanges(store: CollectiveStore, workspace: string, runDirectory: string): Promise<number> {
   const ledger = readChanges(runDirectory);
@@ -46,8 +49,20 @@ export async function settleChanges(store: CollectiveStore, workspace: string, r
     const committed = ledger.find((entry) => entry.event === 'committed' && entry.proposalId === proposal.id);
     if (branch === null || committed?.event !== 'committed') continue;
     const at = new Date().toISOString();
+    const veto = proposal.outcome?.veto;
+    if (veto !== undefined) {
+      // Vetoed in the store but not in the ledger yet: the vetoing process stopped half-way; finish it.
+      await completeVeto(store, runDirectory, committed, veto);
+      continue;
+    }
     if (proposal.outcome?.winner !== 'merge') {
       appendChange(runDirectory, { event: 'rejected', at, branch, proposalId: proposal.id, outcome: `${proposal.outcome?.status ?? 'closed'}: ${proposal.outcome?.winner ?? 'no winner'}` });
+      continue;
+    }
+    // The merge and a veto claim the change once for all processes: a change the human vetoed is never merged.
+    const claim = claimSettlement(runDirectory, proposal.id, { kind: 'merge', at });
+    if (!claim.won && claim.holder?.kind !== 'merge') {
+      if (claim.holder?.kind === 'veto') await completeVeto(store, runDirectory, committed, { by: claim.holder.by, reason: claim.holder.reason });
       continue;
     }
     const result = await mergeIntoIntegration(repository, runDirectory, branch);

@@ -11,14 +11,22 @@ export type VoteRule = z.infer<typeof voteRuleSchema>;
 
 export const optionSchema = titleSchema;
 
-/** How a closed proposal ended. */
+/** The human's veto of a proposal: who vetoed it and why. */
+export const vetoSchema = z.strictObject({
+  by: senderSchema,
+  reason: textSchema.refine((value) => value.trim().length > 0, 'a veto needs a reason'),
+});
+export type Veto = z.infer<typeof vetoSchema>;
+
+/** How a closed proposal ended. A vetoed one has no winner, whatever its votes said, and carries the veto. */
 export const outcomeSchema = z.strictObject({
-  status: z.enum(['decided', 'split', 'tie', 'no_quorum']),
+  status: z.enum(['decided', 'split', 'tie', 'no_quorum', 'vetoed']),
   winner: optionSchema.nullable(),
   counts: z.record(z.string(), z.number().int().nonnegative()),
   votesCast: z.number().int().nonnegative(),
-  closedBy: z.enum(['quorum', 'deadline', 'manual', 'tie_break']),
+  closedBy: z.enum(['quorum', 'deadline', 'manual', 'tie_break', 'veto']),
   closedAt: timestampSchema,
+  veto: vetoSchema.optional(),
 });
 export type Outcome = z.infer<typeof outcomeSchema>;
 

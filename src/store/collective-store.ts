@@ -17,6 +17,7 @@ import type {
   Task,
   TaskCompletion,
   TaskState,
+  Veto,
   Vote,
 } from '../protocol/index.js';
 
@@ -209,6 +210,12 @@ export interface CollectiveStore {
   closeDue(): Promise<Proposal[]>;
   /** Closes a proposal now; `winner` settles a tie (by the tie-breaker). */
   closeProposal(proposalId: string, options?: { winner?: string }): Promise<Proposal>;
+  /**
+   * The human's override: an open proposal closes, a closed one's decision is replaced; the outcome becomes
+   * `vetoed` (no winner) with who vetoed it and why, and the history records it as `vetoed`. Vetoing it again →
+   * `closed`; unknown → `not_found`; a veto without a reason → `invalid_input`.
+   */
+  vetoProposal(proposalId: string, veto: Veto): Promise<Proposal>;
 
   /**
    * Takes or renews a role lease. Succeeds (returning the lease) when it is free, expired, or already held by

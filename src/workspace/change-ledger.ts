@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
-/** One line of a run's change ledger: a change committed for review, then merged, rejected or in conflict. */
+/** One line of a run's change ledger: a change committed for review, then merged, rejected, in conflict or vetoed. */
 export const changeEntrySchema = z.discriminatedUnion('event', [
   z.strictObject({
     event: z.literal('committed'), at: z.string(), taskId: z.string(), instance: z.string(), branch: z.string(), commit: z.string(),
@@ -11,6 +11,7 @@ export const changeEntrySchema = z.discriminatedUnion('event', [
   z.strictObject({ event: z.literal('merged'), at: z.string(), branch: z.string(), proposalId: z.string(), commit: z.string() }),
   z.strictObject({ event: z.literal('rejected'), at: z.string(), branch: z.string(), proposalId: z.string(), outcome: z.string() }),
   z.strictObject({ event: z.literal('conflict'), at: z.string(), branch: z.string(), proposalId: z.string(), conflicts: z.array(z.string()), detail: z.string() }),
+  z.strictObject({ event: z.literal('vetoed'), at: z.string(), branch: z.string(), proposalId: z.string(), by: z.string(), reason: z.string() }),
 ]);
 export type ChangeEntry = z.infer<typeof changeEntrySchema>;
 

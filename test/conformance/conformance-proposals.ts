@@ -70,6 +70,34 @@ export function proposalCases(target: ConformanceTarget): void {
       expect(settled.outcome).toMatchObject({ status: 'decided', winner: 'y', closedBy: 'tie_break', counts: { x: 1, y: 1 } });
     });
 
+    test('a veto closes an open proposal, overrides a closed one, names who and why in the history, and comes once', async (context) => {
+      const { store } = context;
+      await registerInstances(store, 2);
+      const open = await store.openProposal({ title: 'merge it?', options: ['merge', 'reject'], rule: 'majority', quorum: 2, deadline: inFuture(context, 60_000), createdBy: 'instance_1' });
+      await store.castVote({ proposalId: open.id, voter: 'instance_1', option: 'merge', reason: 'looks fine' });
+      const after = await store.lastHistorySeq();
+      const vetoed = await store.vetoProposal(open.id, { by: 'human', reason: 'it deletes the backups' });
+      expect(vetoed).toMatchObject({ state: 'closed', outcome: { status: 'vetoed', winner: null, closedBy: 'veto', counts: { merge: 1, reject: 0 }, votesCast: 1, veto: { by: 'human', reason: 'it deletes the backups' } } });
+      expect(await store.getProposal(open.id)).toEqual(vetoed);
+      await expect(store.castVote({ proposalId: open.id, voter: 'instance_2', option: 'merge', reason: 'late' })).rejects.toSatisfy(code('closed'));
+      const history = await store.readHistory({ after, kinds: ['proposal'] });
+      expect(history.map((event) => [event.action, event.entityId])).toEqual([['vetoed', open.id]]);
+      expect(history[0]?.data).toMatchObject({ outcome: { veto: { by: 'human', reason: 'it deletes the backups' } } });
+      await expect(store.vetoProposal(open.id, { by: 'human', reason: 'again' })).rejects.toSatisfy(code('closed'));
+
+      const decided = await store.openProposal({ title: 'merge that?', options: ['merge', 'reject'], rule: 'majority', quorum: 1, deadline: inFuture(context, 60_000), createdBy: 'instance_1' });
+      await store.castVote({ proposalId: decided.id, voter: 'instance_2', option: 'merge', reason: 'fine' });
+      expect((await store.getProposal(decided.id))?.outcome?.winner).toBe('merge');
+      const overridden = await store.vetoProposal(decided.id, { by: 'human', reason: 'not this week' });
+      expect(overridden.outcome).toMatchObject({ status: 'vetoed', winner: null, counts: { merge: 1, reject: 0 }, votesCast: 1, veto: { by: 'human', reason: 'not this week' } });
+
+      await expect(store.vetoProposal('prop_nope', { by: 'human', reason: 'x' })).rejects.toSatisfy(code('not_found'));
+      const other = await store.openProposal({ title: 'other', options: ['a', 'b'], rule: 'majority', quorum: 1, deadline: inFuture(context, 60_000), createdBy: 'instance_1' });
+      await expect(store.vetoProposal(other.id, { by: 'human', reason: '   ' })).rejects.toSatisfy(code('invalid_input'));
+      await expect(store.vetoProposal(other.id, { by: 'nobody here', reason: 'x' })).rejects.toSatisfy(code('invalid_input'));
+      expect((await store.getProposal(other.id))?.state).toBe('open');
+    });
+
     test('a split opens a debate round where voters may change their vote', async (context) => {
       const { store } = context;
       await registerInstances(store, 3);

@@ -55,7 +55,7 @@ describe('the prompts', () => {
 
   it('show why a task was sent back, on the board and to the builder that claims it', () => {
     const task: Task = {
-      id: 't-c2', title: 'change shared.txt', detail: '', requiredRole: 'builder', capability: null, dependsOn: [], scope: [], expected: '', doneWhen: '',
+      id: 't-c2', kind: 'work', title: 'change shared.txt', detail: '', requiredRole: 'builder', capability: null, dependsOn: [], scope: [], expected: '', doneWhen: '',
       state: 'open', owner: null, leaseExpiresAt: null, epoch: 1, attempts: 1, result: 'Merging tachikoma/r/changes/t-c2 conflicted in shared.txt; redo it on top of the integration branch.',
       evidence: [], createdBy: 'human', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
     };

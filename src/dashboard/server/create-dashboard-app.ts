@@ -11,10 +11,14 @@ import { readLogTail, watchLog } from './log-tail.js';
 import { notebookResponse } from './notebook-response.js';
 import { NOTEBOOK_NAMESPACE } from '../../brain/notebook.js';
 import type { UiAssets } from './ui-assets.js';
+import type { ChangesFeed } from './changes-feed.js';
+import { addChangesRoutes } from './changes-routes.js';
 
 export interface DashboardAppOptions {
   store: CollectiveStore;
   model: DashboardModel;
+  /** The run's changes, kept current. */
+  changes: ChangesFeed;
   run: RunInfo;
   assets: UiAssets;
   /** Where instance logs live (`<run>/logs/<id>.log`). */
@@ -135,11 +139,11 @@ function addAssetRoutes(app: Hono, assets: DashboardAppOptions['assets']): void 
 }
 
 /** The folded history: state at a moment, history pages, messages as of a moment. */
-function addHistoryRoutes(app: Hono, { model, run }: Pick<DashboardAppOptions, 'model' | 'run'>): void {
+function addHistoryRoutes(app: Hono, { model, run, changes }: Pick<DashboardAppOptions, 'model' | 'run' | 'changes'>): void {
   app.get('/api/state', (c) => {
     const at = c.req.query('at');
-    const view = at === undefined ? model.view : model.viewAt(intParam(at, model.liveSeq, 0, Number.MAX_SAFE_INTEGER));
-    const body: StateResponse = { view, liveSeq: model.liveSeq, liveAt: model.view.at, startedAt: model.startedAt, run };
+    const view = model.shownView(at === undefined ? undefined : intParam(at, model.liveSeq, 0, Number.MAX_SAFE_INTEGER));
+    const body: StateResponse = { view, liveSeq: model.liveSeq, liveAt: model.view.at, startedAt: model.startedAt, run, changes: changes.current };
     return c.json(body);
   });
 
@@ -223,7 +227,7 @@ function addStoreRoutes(app: Hono, options: DashboardAppOptions, limitedStream: 
 }
 
 /** Live history over SSE: catch up from Last-Event-ID, then batches as they come; a client that stops reading is cut off. */
-function addEventStream(app: Hono, model: DashboardAppOptions['model'], limitedStream: StreamLimiter): void {
+function addEventStream(app: Hono, { model, changes }: Pick<DashboardAppOptions, 'model' | 'changes'>, limitedStream: StreamLimiter): void {
   app.get('/api/events', (c) => {
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('after');
     const after = intParam(lastEventId, model.liveSeq, 0, Number.MAX_SAFE_INTEGER);
@@ -233,6 +237,8 @@ function addEventStream(app: Hono, model: DashboardAppOptions['model'], limitedS
         return last === undefined ? null : { event: 'batch', id: String(last.seq), data: JSON.stringify(events) };
       };
       await stream.writeSSE({ event: 'hello', data: JSON.stringify({ liveSeq: model.liveSeq }), retry: 1000 });
+      // The listing as it is now: it may have changed since the page loaded its state (or while it reconnected).
+      await stream.writeSSE({ event: 'changes', data: JSON.stringify(changes.current) });
       // Catch up from the client's last event (a reconnect), each frame written only once the last one was taken.
       let cursor = after;
       for (;;) {
@@ -260,9 +266,14 @@ function addEventStream(app: Hono, model: DashboardAppOptions['model'], limitedS
           waitingBytes -= next.data.length;
         });
       });
+      // Each new listing of the run's changes, whole (a run has tens of changes, not thousands).
+      const stopChanges = changes.subscribe((listing) => {
+        if (!stream.aborted) void stream.writeSSE({ event: 'changes', data: JSON.stringify(listing) });
+      });
       const keepAlive = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }), 15_000);
       await untilAborted(stream);
       unsubscribe();
+      stopChanges();
       clearInterval(keepAlive);
     });
   });
@@ -299,7 +310,8 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   addAssetRoutes(app, options.assets);
   addHistoryRoutes(app, options);
   addStoreRoutes(app, options, limitedStream);
-  addEventStream(app, options.model, limitedStream);
+  addEventStream(app, options, limitedStream);
+  addChangesRoutes(app, { feed: options.changes, store: options.store, runDirectory: options.run.runDirectory, workspace: options.run.workspace });
   addSendRoute(app, options.store);
   app.notFound((c) => fail(c, 404, 'not found'));
   return app;

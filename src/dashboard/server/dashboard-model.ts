@@ -1,7 +1,8 @@
 import type { HistoryEvent, Message } from '../../protocol/index.js';
 import type { CollectiveStore } from '../../store/index.js';
-import { type CollectiveView, applyEvent, cloneView, emptyView, eventMessage } from '../view-model/collective-view.js';
+import { type CollectiveView, type WireEvent, applyEvent, cloneView, emptyView, eventMessage } from '../view-model/collective-view.js';
 import { WIRE_CONTENT_CHARS } from '../view-model/wire.js';
+import { blindEvent, blindView } from './blind-votes.js';
 
 export interface DashboardModelOptions {
   /** How often new history is pushed to listeners, batched (ms). */
@@ -24,7 +25,7 @@ export interface MessageFilter {
   limit: number;
 }
 
-export type BatchListener = (events: HistoryEvent[]) => void;
+export type BatchListener = (events: WireEvent[]) => void;
 
 interface MessageEntry {
   historySeq: number;
@@ -123,9 +124,19 @@ export class DashboardModel {
     const batch = this.pending;
     this.pending = [];
     for (let start = 0; start < batch.length; start += this.maxBatch) {
-      const slice = batch.slice(start, start + this.maxBatch).map(wireEvent);
+      const slice = batch.slice(start, start + this.maxBatch).map((event) => this.forWire(event));
       for (const listener of this.listeners) listener(slice);
     }
+  }
+
+  /** An event as it leaves the server: long content cut, votes blind while their proposal is open. */
+  private forWire(event: HistoryEvent): WireEvent {
+    return blindEvent(wireEvent(event), this.view);
+  }
+
+  /** The view to send for moment `at` (live when absent), votes blind while their proposal is open. */
+  shownView(at?: number): CollectiveView {
+    return blindView(at === undefined ? this.view : this.viewAt(at), this.view);
   }
 
   /** Called with every new batch of events (already cut for the wire); returns the unsubscribe. */
@@ -175,15 +186,15 @@ export class DashboardModel {
   }
 
   /** Events after `after`, up to `until` (a sequence) and/or `untilTime` (an ISO time), at most `limit`. */
-  history(after: number, limit: number, until?: number, untilTime?: string): { events: HistoryEvent[]; more: boolean } {
-    const events: HistoryEvent[] = [];
+  history(after: number, limit: number, until?: number, untilTime?: string): { events: WireEvent[]; more: boolean } {
+    const events: WireEvent[] = [];
     let index = this.indexAfter(after);
     for (; index < this.events.length && events.length < limit; index += 1) {
       const event = this.events[index];
       if (event === undefined) break;
       if (until !== undefined && event.seq > until) break;
       if (untilTime !== undefined && event.at > untilTime) break;
-      events.push(wireEvent(event));
+      events.push(this.forWire(event));
     }
     const next = this.events[index];
     const more = next !== undefined && (until === undefined || next.seq <= until) && (untilTime === undefined || next.at <= untilTime);

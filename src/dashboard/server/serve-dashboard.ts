@@ -6,6 +6,7 @@ import type { CollectiveStore } from '../../store/index.js';
 import type { RunInfo } from '../view-model/wire.js';
 import { createDashboardApp } from './create-dashboard-app.js';
 import { DashboardModel, type DashboardModelOptions } from './dashboard-model.js';
+import { startChangesFeed } from './changes-feed.js';
 import { type UiAssets, loadUiAssets } from './ui-assets.js';
 
 export const DEFAULT_DASHBOARD_PORT = 7420;
@@ -58,10 +59,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const assets = options.assets ?? loadUiAssets();
   const model = new DashboardModel(options.store, options.model);
   await model.start();
+  const onError = options.model?.onError;
+  const changes = await startChangesFeed({ store: options.store, runDirectory: options.run.runDirectory, model, ...(onError === undefined ? {} : { onError }) });
   const allowedHosts: string[] = [];
   const app = createDashboardApp({
     store: options.store,
     model,
+    changes,
     run: options.run,
     assets,
     logPath: options.logPath,
@@ -80,6 +84,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       port = await listen(server, 0, host);
     }
   } catch (error) {
+    changes.close();
     await model.close();
     const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${options.port} is already in use` : (error as Error).message;
     throw new Error(`the dashboard cannot listen on ${host}: ${reason}`);
@@ -93,6 +98,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     token,
     model,
     close: async () => {
+      changes.close();
       await model.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,5 @@
 import type { HistoryEvent, Message } from '../../protocol/index.js';
-import type { ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, NotebookResponse, SendRequest, StateResponse } from '../view-model/wire.js';
+import type { ChangeDiffResponse, ChangesListing, ErrorResponse, HistoryResponse, LogsResponse, MemoryResponse, MessagesResponse, NotebookResponse, SendRequest, StateResponse, VetoRequest, VetoResponse } from '../view-model/wire.js';
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
@@ -8,6 +8,13 @@ async function getJson<T>(path: string): Promise<T> {
     throw new Error(body.error);
   }
   return (await response.json()) as T;
+}
+
+async function postJson<T extends object>(path: string, request: unknown): Promise<T> {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  const body = (await response.json().catch(() => ({ error: response.statusText }))) as T | ErrorResponse;
+  if (!response.ok || 'error' in body) throw new Error('error' in body ? body.error : response.statusText);
+  return body;
 }
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -24,13 +31,10 @@ export const api = {
   message: (id: string) => getJson<Message>(`/api/messages/${encodeURIComponent(id)}`),
   memory: (q: string) => getJson<MemoryResponse>(`/api/memory${query({ q, limit: 60 })}`),
   notebook: (id: string) => getJson<NotebookResponse>(`/api/notebook/${encodeURIComponent(id)}`),
+  changeDiff: (branch: string) => getJson<ChangeDiffResponse>(`/api/changes/diff${query({ branch })}`),
   logs: (id: string) => getJson<LogsResponse>(`/api/logs/${encodeURIComponent(id)}${query({ tail: 300 })}`),
-  async send(request: SendRequest): Promise<Message> {
-    const response = await fetch('/api/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
-    const body = (await response.json().catch(() => ({ error: response.statusText }))) as Message | ErrorResponse;
-    if (!response.ok || 'error' in body) throw new Error('error' in body ? body.error : response.statusText);
-    return body;
-  },
+  send: (request: SendRequest) => postJson<Message>('/api/send', request),
+  veto: (request: VetoRequest) => postJson<VetoResponse>('/api/changes/veto', request),
 };
 
 /** The well-formed history events of an SSE batch: anything else in it (or a batch that is not a list) is dropped. */
@@ -49,12 +53,32 @@ export function batchEvents(data: string): HistoryEvent[] {
   });
 }
 
-/** Live history batches over SSE; the browser reconnects by itself and resumes with Last-Event-ID. */
-export function connectEvents(after: number, onBatch: (events: HistoryEvent[]) => void, onStatus: (connected: boolean) => void): () => void {
+/** A `changes` frame's listing, or null when it is not one (a listing has an integration branch and a list of changes). */
+export function changesListing(data: string): ChangesListing | null {
+  try {
+    const parsed = JSON.parse(data) as Partial<ChangesListing> | null;
+    return typeof parsed?.integration === 'string' && Array.isArray(parsed.changes) ? (parsed as ChangesListing) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface EventHandlers {
+  onBatch: (events: HistoryEvent[]) => void;
+  onChanges: (listing: ChangesListing) => void;
+  onStatus: (connected: boolean) => void;
+}
+
+/** Live history batches (and each new listing of the run's changes) over SSE; the browser reconnects by itself and resumes with Last-Event-ID. */
+export function connectEvents(after: number, { onBatch, onChanges, onStatus }: EventHandlers): () => void {
   const source = new EventSource(`/api/events${query({ after })}`);
   source.addEventListener('batch', (event) => {
     const events = batchEvents((event as MessageEvent<string>).data);
     if (events.length > 0) onBatch(events);
+  });
+  source.addEventListener('changes', (event) => {
+    const listing = changesListing((event as MessageEvent<string>).data);
+    if (listing !== null) onChanges(listing);
   });
   source.addEventListener('open', () => onStatus(true));
   source.addEventListener('error', () => onStatus(false));

@@ -1,6 +1,6 @@
 import type { HistoryEvent, Message } from '../../protocol/index.js';
 import { type CollectiveView, applyEvents, emptyView, eventMessage } from '../view-model/collective-view.js';
-import type { RunInfo } from '../view-model/wire.js';
+import type { ChangesListing, RunInfo } from '../view-model/wire.js';
 import { api, connectEvents } from './api.js';
 
 export interface ReplayState {
@@ -18,6 +18,8 @@ export interface ClientSnapshot {
   shown: CollectiveView;
   replay: ReplayState | null;
   run: RunInfo | null;
+  /** The run's changes (always live, also while a replay is shown). */
+  changes: ChangesListing | null;
   startedAt: string | null;
   connected: boolean;
   loaded: boolean;
@@ -38,6 +40,7 @@ export class ClientState {
     shown: emptyView(),
     replay: null,
     run: null,
+    changes: null,
     startedAt: null,
     connected: false,
     loaded: false,
@@ -88,12 +91,12 @@ export class ClientState {
   async start(): Promise<void> {
     try {
       const state = await api.state();
-      this.changed({ live: state.view, shown: state.view, run: state.run, startedAt: state.startedAt, loaded: true });
-      this.disconnect = connectEvents(
-        state.view.seq,
-        (events) => this.applyLive(events),
-        (connected) => this.changed({ connected }),
-      );
+      this.changed({ live: state.view, shown: state.view, run: state.run, changes: state.changes, startedAt: state.startedAt, loaded: true });
+      this.disconnect = connectEvents(state.view.seq, {
+        onBatch: (events) => this.applyLive(events),
+        onChanges: (changes) => this.changed({ changes }),
+        onStatus: (connected) => this.changed({ connected }),
+      });
     } catch (error) {
       this.changed({ error: (error as Error).message });
     }

@@ -13,14 +13,39 @@ export interface CollectiveView {
   instances: Record<string, InstanceRecord>;
   tasks: Record<string, Task>;
   proposals: Record<string, Proposal>;
-  /** Votes per proposal id, in the order they were cast. */
-  votes: Record<string, Vote[]>;
+  /** Votes per proposal id, in the order they were cast; sealed (who and when only) while the proposal is open. */
+  votes: Record<string, VoteView[]>;
   leases: Record<string, LeaseView>;
   memory: { count: number; recent: MemoryItem[] };
   messages: { count: number; byType: Record<string, number>; recent: Message[] };
   /** Messages aggregated per (from, to) pair: 10,000 messages are still a handful of edges. */
   edges: Record<string, EdgeView>;
 }
+
+/**
+ * A vote on a proposal still open, as it leaves the server: who voted, in which round and when, never the choice
+ * or the reason (votes are blind until the proposal closes, for the human too).
+ */
+export interface SealedVote {
+  proposalId: string;
+  voter: string;
+  round: number;
+  castAt: string;
+  sealed: true;
+}
+
+export type VoteView = Vote | SealedVote;
+
+/** Whether a vote is still sealed. */
+export function isSealed(vote: VoteView): vote is SealedVote {
+  return 'sealed' in vote;
+}
+
+/**
+ * A history event as the server sends it: a proposal's closing carries the votes it revealed, which went out
+ * sealed while it was open (the votes' own events are long folded by then).
+ */
+export type WireEvent = HistoryEvent & { revealed?: Vote[] };
 
 export interface LeaseView {
   name: string;
@@ -89,7 +114,7 @@ function applyMessage(view: CollectiveView, message: Message): void {
   view.edges[key] = edge;
 }
 
-function applyVote(view: CollectiveView, vote: Vote): void {
+function applyVote(view: CollectiveView, vote: VoteView): void {
   const list = own(view.votes, vote.proposalId) ?? [];
   const same = list.findIndex((cast) => cast.voter === vote.voter && cast.round === vote.round);
   if (same >= 0) list[same] = vote;
@@ -115,7 +140,7 @@ function wellFormed(kind: string, data: Record<string, unknown>): boolean {
     case 'proposal':
       return strings(data, ['id', 'title', 'state', 'rule', 'createdAt']) && Array.isArray(data.options) && typeof data.round === 'number';
     case 'vote':
-      return strings(data, ['proposalId', 'voter', 'option']) && typeof data.round === 'number';
+      return strings(data, ['proposalId', 'voter']) && typeof data.round === 'number' && (typeof data.option === 'string' || data.sealed === true);
     case 'memory':
       return strings(data, ['id', 'content', 'kind', 'author', 'createdAt']) && Array.isArray(data.tags);
     default:
@@ -130,8 +155,17 @@ export function eventMessage(event: HistoryEvent): Message | null {
   return data !== null && wellFormed('message', data) ? (data as unknown as Message) : null;
 }
 
+/** The votes a proposal's closing revealed, those well formed. */
+function applyRevealed(view: CollectiveView, revealed: unknown): void {
+  if (!Array.isArray(revealed)) return;
+  for (const item of revealed) {
+    const vote = asRecord(item);
+    if (vote !== null && wellFormed('vote', vote) && typeof vote.option === 'string') applyVote(view, vote as unknown as Vote);
+  }
+}
+
 /** Folds one history event into the view. Unknown kinds and malformed data are ignored, never thrown. */
-export function applyEvent(view: CollectiveView, event: HistoryEvent): void {
+export function applyEvent(view: CollectiveView, event: WireEvent): void {
   if (event.seq <= view.seq) return;
   view.seq = event.seq;
   view.at = event.at;
@@ -149,9 +183,10 @@ export function applyEvent(view: CollectiveView, event: HistoryEvent): void {
       return;
     case 'proposal':
       view.proposals[event.entityId] = data as unknown as Proposal;
+      applyRevealed(view, event.revealed);
       return;
     case 'vote':
-      applyVote(view, data as unknown as Vote);
+      applyVote(view, data as unknown as VoteView);
       return;
     case 'memory':
       view.memory.count += 1;
@@ -173,7 +208,7 @@ export function applyEvent(view: CollectiveView, event: HistoryEvent): void {
   }
 }
 
-export function applyEvents(view: CollectiveView, events: readonly HistoryEvent[]): void {
+export function applyEvents(view: CollectiveView, events: readonly WireEvent[]): void {
   for (const event of events) applyEvent(view, event);
 }
 

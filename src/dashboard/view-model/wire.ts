@@ -1,4 +1,6 @@
 import type { Budget } from '../../governor/budget.js';
+import type { ChangeDiff } from '../../orchestrator/change-diff.js';
+import type { ChangesListing } from '../../orchestrator/list-changes.js';
 import type { HistoryEvent, MemoryItem, Message } from '../../protocol/index.js';
 import type { CollectiveView } from './collective-view.js';
 
@@ -24,6 +26,8 @@ export interface StateResponse {
   /** When the run's history began. */
   startedAt: string | null;
   run: RunInfo;
+  /** The run's changes, as `tachikoma changes --json` lists them (live; the SSE `changes` event brings each new listing). */
+  changes: ChangesListing;
 }
 
 export interface HistoryResponse {
@@ -69,4 +73,22 @@ export interface NotebookResponse {
   compactedTurns: number;
   summary: string[];
   turns: Array<{ iteration: number; at: string; cue: string; entries: NotebookEntryView[] }>;
+}
+
+export type { ChangeDiff, ChangesListing };
+
+/** GET /api/changes/diff?branch=…: the diff of one change. */
+export type ChangeDiffResponse = ChangeDiff & { branch: string };
+
+/** POST /api/changes/veto: which change, and why. */
+export interface VetoRequest {
+  branch: string;
+  reason: string;
+}
+
+/** The answer to a veto that was recorded. */
+export interface VetoResponse {
+  vetoed: string;
+  proposalId: string;
+  instance: string;
 }

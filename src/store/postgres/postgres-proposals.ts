@@ -3,11 +3,13 @@ import {
   type NewVote,
   PROPOSAL_SCHEMA_VERSION,
   type Proposal,
+  type Veto,
   type Vote,
   idSchema,
   newProposalSchema,
   newVoteSchema,
   proposalSchema,
+  vetoSchema,
   voteSchema,
 } from '../../protocol/index.js';
 import type { Tally } from '../collective-store.js';
@@ -20,6 +22,7 @@ import {
   requireClosable,
   requireFutureDeadline,
   tallyOf,
+  vetoedProposal,
   voteKey,
 } from '../shared/proposal-rules.js';
 import { StoreError } from '../store-error.js';
@@ -150,5 +153,14 @@ export function closeProposal(context: PostgresContext, proposalId: string, winn
     const proposal = await mustRead(context, tx, proposalId, true);
     requireClosable(proposal, winner);
     return writeProposal(tx, closedByHand(proposal, await readVotes(context, tx, proposal.id), winner, nowIso(context)), 'closed');
+  });
+}
+
+/** The human's veto, under the proposal's row lock: a vote being cast waits for it, then finds the proposal closed. */
+export function vetoProposal(context: PostgresContext, proposalId: string, input: Veto): Promise<Proposal> {
+  const veto = validateInput(vetoSchema, input, 'veto');
+  return writeTransaction(context, async (tx) => {
+    const proposal = await mustRead(context, tx, proposalId, true);
+    return writeProposal(tx, vetoedProposal(proposal, await readVotes(context, tx, proposal.id), veto, nowIso(context)), 'vetoed');
   });
 }

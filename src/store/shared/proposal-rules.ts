@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Proposal, Vote, newProposalSchema, newVoteSchema } from '../../protocol/index.js';
+import type { Proposal, Veto, Vote, newProposalSchema, newVoteSchema } from '../../protocol/index.js';
 import type { Tally } from '../collective-store.js';
 import { newId } from '../new-id.js';
 import { countVotes, countingVotes, decideOutcome, nextStep } from '../proposal-outcome.js';
@@ -93,6 +93,24 @@ export function closedByHand(proposal: Proposal, votes: readonly Vote[], winner:
   const decided = decideOutcome(proposal, countingVotes(votes, proposal.round), winner === undefined ? 'manual' : 'tie_break', closedAt);
   const outcome = winner === undefined ? decided : { ...decided, status: 'decided' as const, winner };
   return { ...proposal, state: 'closed', outcome };
+}
+
+/**
+ * The proposal vetoed now: an open one closes, a closed one's decision is overridden; either way its outcome is
+ * `vetoed`, without a winner, naming who vetoed it and why, and keeping the counts its votes had. A second veto is
+ * refused (`closed`). `votes` is every vote on it.
+ */
+export function vetoedProposal(proposal: Proposal, votes: readonly Vote[], veto: Veto, closedAt: string): Proposal {
+  const earlier = proposal.outcome;
+  if (earlier?.status === 'vetoed') {
+    throw new StoreError('closed', `proposal ${proposal.id} was already vetoed by ${earlier.veto?.by ?? 'someone'}`);
+  }
+  const counted = earlier ?? decideOutcome(proposal, countingVotes(votes, proposal.round), 'veto', closedAt);
+  return {
+    ...proposal,
+    state: 'closed',
+    outcome: { status: 'vetoed', winner: null, counts: counted.counts, votesCast: counted.votesCast, closedBy: 'veto', closedAt, veto },
+  };
 }
 
 /** Counts of the current round (each voter's latest vote up to it). */

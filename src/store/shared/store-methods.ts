@@ -20,7 +20,7 @@ export interface BackendOperations<C> {
     C,
     'createTask' | 'getTask' | 'listTasks' | 'claimTask' | 'claimNext' | 'renewLease' | 'completeTask' | 'failTask' | 'releaseTask' | 'reofferExpired' | 'reopenTask'
   >;
-  proposals: Group<C, 'openProposal' | 'getProposal' | 'castVote' | 'listVotes' | 'tally' | 'closeDue'> & {
+  proposals: Group<C, 'openProposal' | 'getProposal' | 'castVote' | 'listVotes' | 'tally' | 'closeDue' | 'vetoProposal'> & {
     listProposals: Operation<C, 'listProposals', ['open' | 'closed' | undefined]>;
     closeProposal: Operation<C, 'closeProposal', [string, string | undefined]>;
   };
@@ -68,6 +68,7 @@ export function sharedStoreMethods<C>(
     tally: (proposalId) => run(() => proposals.tally(context, proposalId)),
     closeDue: () => run(() => proposals.closeDue(context)),
     closeProposal: (proposalId, close) => run(() => proposals.closeProposal(context, proposalId, close?.winner)),
+    vetoProposal: (proposalId, veto) => run(() => proposals.vetoProposal(context, proposalId, veto)),
     acquireRoleLease: (name, holder, lease) => run(() => leases.acquireRoleLease(context, name, holder, lease.ttlMs)),
     releaseRoleLease: (name, holder) => run(() => leases.releaseRoleLease(context, name, holder)),
     getRoleLease: (name) => run(() => leases.getRoleLease(context, name)),

@@ -3,11 +3,13 @@ import {
   type NewVote,
   PROPOSAL_SCHEMA_VERSION,
   type Proposal,
+  type Veto,
   type Vote,
   idSchema,
   newProposalSchema,
   newVoteSchema,
   proposalSchema,
+  vetoSchema,
   voteSchema,
 } from '../../protocol/index.js';
 import type { Tally } from '../collective-store.js';
@@ -20,6 +22,7 @@ import {
   requireClosable,
   requireFutureDeadline,
   tallyOf,
+  vetoedProposal,
   voteKey,
 } from '../shared/proposal-rules.js';
 import { StoreError } from '../store-error.js';
@@ -142,5 +145,13 @@ export function closeProposal(context: SqliteContext, proposalId: string, winner
     const proposal = mustRead(context, proposalId);
     requireClosable(proposal, winner);
     return writeProposal(context, closedByHand(proposal, readVotes(context, proposal.id), winner, nowIso(context)), 'closed');
+  });
+}
+
+export function vetoProposal(context: SqliteContext, proposalId: string, input: Veto): Proposal {
+  const veto = validateInput(vetoSchema, input, 'veto');
+  return writeTransaction(context, () => {
+    const proposal = mustRead(context, proposalId);
+    return writeProposal(context, vetoedProposal(proposal, readVotes(context, proposal.id), veto, nowIso(context)), 'vetoed');
   });
 }

@@ -4,6 +4,7 @@ import type { ClientState } from '../client-state.js';
 import { compactNumber } from '../format.js';
 import { useClient } from '../use-client.js';
 import { Budgets } from './budgets.js';
+import { ChangesPanel } from './changes-panel.js';
 import { InstanceList } from './instance-list.js';
 import { MemoryPanel } from './memory-panel.js';
 import { MessageDetail } from './message-detail.js';
@@ -14,7 +15,7 @@ import { SendBox } from './send-box.js';
 import { TaskBoard } from './task-board.js';
 import { Timeline } from './timeline.js';
 
-const TABS = ['tasks', 'votes', 'memory', 'budgets'] as const;
+const TABS = ['tasks', 'votes', 'changes', 'memory', 'budgets'] as const;
 type Tab = (typeof TABS)[number];
 
 export function App({ client }: { client: ClientState }) {
@@ -75,6 +76,7 @@ export function App({ client }: { client: ClientState }) {
           <section class="panel tab-body">
             {tab === 'tasks' && <TaskBoard client={client} />}
             {tab === 'votes' && <Proposals client={client} />}
+            {tab === 'changes' && <ChangesPanel client={client} />}
             {tab === 'memory' && <MemoryPanel client={client} />}
             {tab === 'budgets' && <Budgets client={client} />}
           </section>
