@@ -65,7 +65,7 @@ export async function settleChanges(store: CollectiveStore, workspace: string, r
       if (claim.holder?.kind === 'veto') await completeVeto(store, runDirectory, committed, { by: claim.holder.by, reason: claim.holder.reason });
       continue;
     }
-    const result = await mergeIntoIntegration(repository, runDirectory, branch);
+    const result = await mergeIntoIntegration(repository, runDirectory, branch, committed.commit);
     if (result.merged) {
       appendChange(runDirectory, { event: 'merged', at, branch, proposalId: proposal.id, commit: result.commit });
     } else {

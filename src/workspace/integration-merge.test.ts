@@ -64,4 +64,21 @@ describe("a builder's worktree after a merge", () => {
     await ensureInstanceWorktree(workspace, runDirectory, 'instance_2');
     expect(readFileSync(join(tree.workspace, 'shared.txt'), 'utf8')).toBe('my edit\n');
   });
+
+  it('merges the commit that was reviewed, not whatever the branch points at by then', async () => {
+    const runDirectory = join(runs, 'run-2');
+    const tree = await ensureInstanceWorktree(workspace, runDirectory, 'instance_1');
+    if (tree === null) throw new Error('not a git workspace');
+    writeFileSync(join(tree.workspace, 'shared.txt'), 'reviewed\n');
+    const reviewed = await commitChange(tree, runDirectory, 't1', 'change t1');
+    if (reviewed === null) throw new Error('nothing committed');
+    // The branch moves on after the vote (a second complete_task, a stray commit).
+    writeFileSync(join(tree.workspace, 'shared.txt'), 'not reviewed\n');
+    const later = await commitChange(tree, runDirectory, 't1', 'change t1 again');
+    expect(later?.branch).toBe(reviewed.branch);
+    expect(gitIn(workspace, ['show', `${reviewed.branch}:shared.txt`])).toBe('not reviewed\n');
+
+    expect(await mergeIntoIntegration(workspace, runDirectory, reviewed.branch, reviewed.commit)).toMatchObject({ merged: true });
+    expect(gitIn(workspace, ['show', `${runBranches(runDirectory).integration}:shared.txt`])).toBe('reviewed\n');
+  });
 });
