@@ -66,7 +66,8 @@ describe('LLM brain configuration', () => {
     expect(refusal(() => checkBrainConfig('claude-agent', { commands: 'npm test' }, { ANTHROPIC_API_KEY: 'k' }, present))).toMatch(/^invalid claude-agent brain options: commands/);
     expect(() => checkBrainConfig('claude-agent', { model: 'claude-haiku-4-5', baseUrl: 'http://127.0.0.1:9/v1' }, { CLAUDE_CODE_OAUTH_TOKEN: 't' }, present)).not.toThrow();
     expect(resolveClaudeAgentConfig({ baseUrl: 'http://127.0.0.1:9/v1/' }, { ANTHROPIC_API_KEY: 'k' }, 'explorer')).toMatchObject({
-      baseUrl: 'http://127.0.0.1:9', model: 'claude-sonnet-4-5', allowWrites: false, commands: [], credential: { variable: 'ANTHROPIC_API_KEY', value: 'k' },
+      baseUrl: 'http://127.0.0.1:9', model: 'claude-sonnet-4-5', allowWrites: false, commands: null, credential: { variable: 'ANTHROPIC_API_KEY', value: 'k' },
+    // commands: null — the instance does not narrow the run's allowlist (see agent-tool-policy).
     });
     expect(resolveClaudeAgentConfig({}, { ANTHROPIC_API_KEY: 'k' }, 'builder').allowWrites).toBe(true);
     expect(resolveClaudeAgentConfig({ allowWrites: false }, { ANTHROPIC_API_KEY: 'k' }, 'builder').allowWrites).toBe(false);
