@@ -14,7 +14,7 @@ import {
   startMockLlmServer,
   succeeded,
 } from './support/model-server/index.js';
-import { RunningCollective, cli, killCollective, waitFor, withStore } from './support/collective-harness.js';
+import { DEBUG_LOG, RunningCollective, cli, instanceLogEvents, killCollective, waitFor, withStore } from './support/collective-harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -42,8 +42,8 @@ async function startModel(respond: MockResponder) {
   return mock;
 }
 
-function startRun(workspace: string, runDirectory: string, url: string, args: readonly string[]): RunningCollective {
-  const run = new RunningCollective(workspace, runDirectory, ['--brain', 'openai-compatible', '--base-url', `${url}/v1`, '--model', 'mock', '--no-dashboard', ...args]);
+function startRun(workspace: string, runDirectory: string, url: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningCollective {
+  const run = new RunningCollective(workspace, runDirectory, ['--brain', 'openai-compatible', '--base-url', `${url}/v1`, '--model', 'mock', '--no-dashboard', ...args], env);
   cleanups.push(() => killCollective(run, runDirectory));
   return run;
 }
@@ -98,7 +98,7 @@ describe('collaboration runtime with model brains (real processes, mock model ov
     const turns = (id: string): MockLlmRequest[] => mock.requests.filter((request) => instanceIdOf(request) === id && request.messages.filter((message) => message.role === 'tool').length === 0);
     const mock = await startModel(() => ({ text: 'nothing to do' }));
     const { workspace, runDirectory } = workspaceWith({ idleCheckMs: 600_000 });
-    const run = startRun(workspace, runDirectory, mock.url, ['--instances', '2']);
+    const run = startRun(workspace, runDirectory, mock.url, ['--instances', '2'], DEBUG_LOG);
 
     // instance_1 coordinates from the start and asks its model; instance_2 has nothing to act on (no task, no
     // vote, no message) and goes idle without a model call.
@@ -109,9 +109,10 @@ describe('collaboration runtime with model brains (real processes, mock model ov
       }), 30_000);
     expect(turns('instance_2')).toHaveLength(0);
     const before = { instance_1: turns('instance_1').length, instance_2: turns('instance_2').length };
-    await withStore(runDirectory, (store) => store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'BROADCAST_MARKER src/a.ts:2 has a TODO' }));
-    // Nothing can be awaited for "no turn happened": give a woken instance ample time to call its model, then check.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const broadcast = await withStore(runDirectory, (store) => store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'BROADCAST_MARKER src/a.ts:2 has a TODO' }));
+    // instance_2 read the broadcast and kept it for its next turn (its debug log says so) instead of taking one.
+    await waitFor('instance_2 to keep the broadcast for its next turn', () =>
+      instanceLogEvents(runDirectory, 'instance_2').some((event) => event.event === 'carried' && event.inbox?.includes(broadcast.seq)), 20_000);
     expect(turns('instance_2').length).toBe(before.instance_2);
     expect(turns('instance_1').length).toBe(before.instance_1);
 

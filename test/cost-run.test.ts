@@ -5,7 +5,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type MockLlmRequest, type MockLlmServer, type MockReply, startMockLlmServer } from './support/model-server/index.js';
-import { RunningCollective, cli, killCollective, waitFor, withStore } from './support/collective-harness.js';
+import { DEBUG_LOG, RunningCollective, cli, instanceLogEvents, killCollective, waitFor, withStore } from './support/collective-harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -34,7 +34,7 @@ function withEnv(name: string, value: string): void {
   process.env[name] = value;
   cleanups.push(() => {
     if (previous === undefined) delete process.env[name];
-    else process.env[name] = value;
+    else process.env[name] = previous;
   });
 }
 
@@ -48,7 +48,18 @@ async function instance(runDirectory: string) {
   });
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** How many of its debug log events named `event` instance_1 has written so far. */
+function logged(runDirectory: string, event: string): number {
+  return instanceLogEvents(runDirectory, 'instance_1').filter((entry) => entry.event === event).length;
+}
+
+/** Sends `text` to the paused instance_1 and resolves once it has read and held it (its debug log says so). */
+async function sendWhilePaused(runDirectory: string, text: string): Promise<void> {
+  expect((await cli(['send', '--run-dir', runDirectory, '--to', 'instance_1', text])).status).toBe(0);
+  const sent = await withStore(runDirectory, async (store) => (await store.readMessages({ audience: { instance: 'instance_1' }, after: 0 })).find((message) => message.content === text));
+  await waitFor(`the paused instance to hold "${text}"`, () =>
+    instanceLogEvents(runDirectory, 'instance_1').some((entry) => entry.event === 'held' && sent !== undefined && entry.inbox?.includes(sent.seq)), 20_000);
+}
 
 /**
  * A model that never stops: every request, whatever it says, gets a tool call that only reads (the same one:
@@ -70,7 +81,7 @@ describe('no runaway bills', () => {
     const mock = await startMock(neverIdleReader);
     const { workspace: root, runDirectory } = workspace();
     withEnv('OPENAI_API_KEY', 'sk-cost-test');
-    const run = new RunningCollective(root, runDirectory, ['--brain', 'openai-compatible', '--base-url', `${mock.url}/v1`, '--model', 'mock', '--instances', '1', '--no-dashboard']);
+    const run = new RunningCollective(root, runDirectory, ['--brain', 'openai-compatible', '--base-url', `${mock.url}/v1`, '--model', 'mock', '--instances', '1', '--no-dashboard'], DEBUG_LOG);
     cleanups.push(() => killCollective(run, runDirectory));
 
     // The first turn only reads: the instance goes idle, and the look-arounds every 1.5 s call no model.
@@ -81,7 +92,9 @@ describe('no runaway bills', () => {
     const afterFirst = mock.requests.length;
     expect(afterFirst).toBeGreaterThan(0);
     expect(afterFirst).toBeLessThanOrEqual(8);
-    await pause(4000);
+    // Two look-arounds later (each a turn skipped without a model call, in the debug log), still no new call.
+    const skippedBefore = logged(runDirectory, 'turn_skipped');
+    await waitFor('two look-arounds', () => logged(runDirectory, 'turn_skipped') >= skippedBefore + 2, 30_000);
     expect(mock.requests.length).toBe(afterFirst);
     expect(run.lines.some((line) => line.includes('no price known for model \\"mock\\"'))).toBe(true);
 
@@ -104,8 +117,7 @@ describe('no runaway bills', () => {
     expect(calls).toBe(6 * 3);
     expect(state.usage?.modelCalls).toBe(calls);
     // Paused means no model calls, whatever arrives.
-    expect((await cli(['send', '--run-dir', runDirectory, '--to', 'instance_1', 'still there?'])).status).toBe(0);
-    await pause(3000);
+    await sendWhilePaused(runDirectory, 'still there?');
     expect(mock.requests.length).toBe(calls);
   }, 120_000);
 
@@ -113,7 +125,7 @@ describe('no runaway bills', () => {
     const mock = await startMock(neverIdleWriter);
     const { workspace: root, runDirectory } = workspace();
     withEnv('ANTHROPIC_API_KEY', 'sk-ant-cost-test');
-    const run = new RunningCollective(root, runDirectory, ['--brain', 'anthropic', '--base-url', `${mock.url}/v1`, '--instances', '1', '--max-cost', '0.05', '--no-dashboard']);
+    const run = new RunningCollective(root, runDirectory, ['--brain', 'anthropic', '--base-url', `${mock.url}/v1`, '--instances', '1', '--max-cost', '0.05', '--no-dashboard'], DEBUG_LOG);
     cleanups.push(() => killCollective(run, runDirectory));
 
     const paused = await waitFor('the pause question to the human', async () => (await instance(runDirectory)).pauses[0], 60_000);
@@ -145,7 +157,7 @@ describe('no runaway bills', () => {
     expect(text).toMatch(new RegExp(`spent: ${calls} model calls · \\S+ tokens in \\(\\d+% cached\\) · \\S+ out · \\$0\\.0\\d{3}`));
     expect(text).toMatch(/│ calls +│ tokens +│ cached +│ cost/);
     expect(text).toMatch(/│ instance_1 .*│ \d+ +│ \S+ +│ \d+% +│ \$0\.0\d{3} +│ paused: instance cost budget reached/);
-    await pause(3000);
+    await sendWhilePaused(runDirectory, 'still there?');
     expect(mock.requests.length).toBe(calls);
     // "resume" grows the budget by its size and the instance goes on.
     expect((await cli(['send', '--run-dir', runDirectory, '--to', 'instance_1', 'resume'])).status).toBe(0);

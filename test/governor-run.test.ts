@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CollectiveStore } from '../src/store/index.js';
-import { RunningCollective, alive, cli, makeWorkspace, openRunStore, waitFor } from './support/collective-harness.js';
+import { DEBUG_LOG, RunningCollective, alive, cli, instanceLogEvents, makeWorkspace, openRunStore, waitFor } from './support/collective-harness.js';
 
 const ECHO = {
   version: 1,
@@ -23,7 +23,7 @@ describe('the governor in a live run', () => {
   it('pauses an instance at its turn budget, asks the human, keeps the messages that arrive, and resumes on "resume"', async () => {
     const { workspace, runDirectory, cleanup } = makeWorkspace(ECHO);
     cleanups.push(cleanup);
-    const run = new RunningCollective(workspace, runDirectory, ['--instances', '1', '--max-turns', '2']);
+    const run = new RunningCollective(workspace, runDirectory, ['--instances', '1', '--max-turns', '2'], DEBUG_LOG);
     cleanups.push(async () => {
       if (alive(run.pid)) run.kill('SIGKILL');
       await run.exited;
@@ -42,12 +42,17 @@ describe('the governor in a live run', () => {
     expect((await store.getInstance('instance_1'))?.lastActivity).toMatch(/^paused: /);
     expect((await store.getInstance('instance_1'))?.metadata.usage).toMatchObject({ turns: 2 });
     expect((await cli(['send', '--run-dir', runDirectory, '--to', 'instance_1', 'while paused'])).status).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    // The paused instance has read the message and holds it (its debug log says so): not answered yet.
+    const whilePaused = (await store.readMessages({ audience: { instance: 'instance_1' }, after: 0 })).find((message) => message.content === 'while paused');
+    await waitFor('the paused instance to hold the message', () =>
+      instanceLogEvents(runDirectory, 'instance_1').some((event) => event.event === 'held' && whilePaused !== undefined && event.inbox?.includes(whilePaused.seq)));
     expect(await humanInbox(store)).not.toContain('heard: while paused');
     expect((await cli(['send', '--run-dir', runDirectory, '--to', 'instance_1', 'resume'])).status).toBe(0);
     await waitFor('the held message answered after resuming', async () => (await humanInbox(store)).includes('heard: while paused'));
     const inbox = await humanInbox(store);
     expect(inbox).toContain('instance_1 resumed.');
+    // Answered after the resume, never during the pause.
+    expect(inbox.indexOf('heard: while paused')).toBeGreaterThan(inbox.indexOf('instance_1 resumed.'));
     expect(inbox).toContain('heard: first');
     expect(alive(run.pid)).toBe(true);
   }, 60_000);

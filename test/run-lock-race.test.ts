@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPaths } from '../src/core/run-paths.js';
 import { createWorkerPool } from './support/worker-processes.js';
-import { lockTakerEventSchema } from './workers/worker-io.js';
+import { lockContenderEventSchema, lockTakerEventSchema } from './workers/worker-io.js';
 
 const pool = createWorkerPool();
 const folders: string[] = [];
@@ -41,5 +41,29 @@ describe('the run directory lock', () => {
       expect((await next.nextLine(lockTakerEventSchema, 30_000)).event).toBe('acquired');
       await pool.killAll();
     }
+  });
+
+  it('lets exactly one of 8 contenders take a stale orchestrator.pid in each of 200 rounds tried at the same moment', async () => {
+    // A check of the pid file followed by a takeover is a race between two starters that both find it stale; it
+    // shows only now and then, so the same processes try again and again (a fresh process per try is too slow).
+    const folder = mkdtempSync(join(tmpdir(), 'tachikoma-lock-'));
+    folders.push(folder);
+    const paths = runPaths(folder);
+    const config = { pidFile: paths.orchestratorPidFile, lockFile: paths.orchestratorLockFile };
+    const contenders = Array.from({ length: 8 }, (_, index) => pool.start('run-lock-contender', config, `contender ${index}`));
+    const stale = deadPid();
+    const doubleWins: string[] = [];
+    for (let round = 0; round < 200; round += 1) {
+      writeFileSync(paths.orchestratorPidFile, `${stale}\n`);
+      // Far enough ahead that every contender has read the command and is spinning when the moment comes.
+      const startAt = Date.now() + 40;
+      for (const contender of contenders) contender.send({ command: 'try', startAt });
+      const answers = await Promise.all(contenders.map((contender) => contender.nextLine(lockContenderEventSchema, 30_000)));
+      const winners = answers.filter((answer) => answer.event === 'acquired');
+      if (winners.length !== 1) doubleWins.push(`round ${round}: ${winners.length} acquired`);
+      for (const contender of contenders) contender.send({ command: 'release' });
+      await Promise.all(contenders.map((contender) => contender.nextLine(lockContenderEventSchema, 30_000)));
+    }
+    expect(doubleWins).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { BadRecordReport, CollectiveStore } from '../src/store/index.js';
@@ -160,7 +159,9 @@ if (url === undefined) {
         const victims = victimIds.map((id) => startWriter(id, `${id}-round-${round}.jsonl`, { count: 0, maxBurst: 24, pauseMs: 0 }));
         const reportSize = (path: string): number => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
         await waitUntil(() => reports.every((path) => reportSize(path) > 4_000), 30_000, `round ${round} victims to confirm writes`);
-        await sleep(50 + round * 40);
+        // Killed at a different point each round: after each has confirmed some more writes (more each round).
+        const confirmedSoFar = reports.map(reportSize);
+        await waitUntil(() => reports.every((path, index) => reportSize(path) > (confirmedSoFar[index] ?? 0) + round * 400), 30_000, `round ${round} victims to confirm more writes`);
         for (const victim of victims) victim.signal('SIGKILL');
         for (const victim of victims) expect(await victim.exited, `${victim.label} was killed, not finished`).toEqual({ code: null, signal: 'SIGKILL' });
       }
@@ -222,7 +223,9 @@ if (url === undefined) {
       expect(await answer(stalled, { command: 'claim', taskId: 'lease_stall_alone', leaseMs: 800 })).toMatchObject({ event: 'claimed', owner: 'agent_c' });
       stalled.signal('SIGSTOP');
       stalled.send({ command: 'complete', taskId: 'lease_stall_alone', result: 'too late' });
-      await sleep(1_200);
+      // Stopped until its lease has run out, as the store records it.
+      const lease = await store.getTask('lease_stall_alone');
+      await waitUntil(() => lease?.leaseExpiresAt !== null && lease?.leaseExpiresAt !== undefined && Date.now() > Date.parse(lease.leaseExpiresAt), 10_000, 'the lease of lease_stall_alone to run out');
       stalled.signal('SIGCONT');
       expect(await stalled.nextLine(taskAgentEventSchema, 10_000)).toMatchObject({ event: 'refused', taskId: 'lease_stall_alone', code: 'lease_expired' });
       expect(await store.getTask('lease_stall_alone')).toMatchObject({ state: 'claimed', owner: 'agent_c', result: null });

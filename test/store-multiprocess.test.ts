@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -77,7 +76,7 @@ describe('sqlite store shared by real OS processes', () => {
     return pool.start('message-follower', { store: storePath, reportPath: dir.file(reportName), untilCount, pollIntervalMs: 200 }, reportName);
   }
 
-  function startWriter(instanceId: string, reportName: string, shape: { count: number; maxBurst: number; pauseMs: number }): WorkerProcess {
+  function startWriter(instanceId: string, reportName: string, shape: { count: number; maxBurst: number; pauseMs: number; idPrefix?: string }): WorkerProcess {
     return pool.start('message-writer', { store: storePath, instanceId, reportPath: dir.file(reportName), ...shape }, instanceId);
   }
 
@@ -158,7 +157,9 @@ describe('sqlite store shared by real OS processes', () => {
       const victims = victimIds.map((id) => startWriter(id, `${id}-round-${round}.jsonl`, { count: 0, maxBurst: 24, pauseMs: 0 }));
       const reportSize = (path: string): number => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
       await waitUntil(() => reports.every((path) => reportSize(path) > 4_000), 20_000, `round ${round} victims to confirm writes`);
-      await sleep(50 + round * 40);
+      // Killed at a different point each round: after each has confirmed some more writes (more each round).
+      const confirmedSoFar = reports.map(reportSize);
+      await waitUntil(() => reports.every((path, index) => reportSize(path) > (confirmedSoFar[index] ?? 0) + round * 400), 20_000, `round ${round} victims to confirm more writes`);
       for (const victim of victims) victim.signal('SIGKILL');
       for (const victim of victims) expect(await victim.exited, `${victim.label} was killed, not finished`).toEqual({ code: null, signal: 'SIGKILL' });
     }
@@ -179,6 +180,31 @@ describe('sqlite store shared by real OS processes', () => {
     expect(orderProblems(delivered)).toEqual([]);
     expect(sameOrderProblems(delivered, stored.slice(0, delivered.length))).toEqual([]);
     expect(missingProblems(delivered, confirmed.filter((line) => line.seq <= (delivered.at(-1)?.seq ?? 0)))).toEqual([]);
+  });
+
+  it('writers killed with kill -9 and started again to replay the same ids leave no gap in the message or history numbering', { timeout: 120_000 }, async () => {
+    // A turn replayed after a kill -9 publishes its messages again under the same ids; a repeat must not use up a seq.
+    const writerIds = ['replayer_1', 'replayer_2', 'replayer_3', 'replayer_4'];
+    for (const id of writerIds) await store.register({ id, role: 'explorer' });
+    const reports: string[] = [];
+    for (let life = 1; life <= 4; life += 1) {
+      const lifeReports = writerIds.map((id) => dir.file(`${id}-life-${life}.jsonl`));
+      reports.push(...lifeReports);
+      const writers = writerIds.map((id) => startWriter(id, `${id}-life-${life}.jsonl`, { count: 0, maxBurst: 16, pauseMs: 0, idPrefix: id }));
+      // Each life goes past what the one before wrote (it replays those first), then is killed mid-stream.
+      const lines = (path: string): number => readJsonLines(path, messageLineSchema).length;
+      await waitUntil(() => lifeReports.every((path) => lines(path) > life * 300), 30_000, `life ${life} writers to confirm new writes`);
+      for (const writer of writers) writer.signal('SIGKILL');
+      for (const writer of writers) expect(await writer.exited, `${writer.label} was killed, not finished`).toEqual({ code: null, signal: 'SIGKILL' });
+    }
+    expect(integrityCheck(storePath)).toEqual(['ok']);
+    const stored = await readAllMessages(store);
+    const confirmed = reports.flatMap((path) => readJsonLines(path, messageLineSchema));
+    expect(missingProblems(stored, confirmed)).toEqual([]);
+    expect(new Set(stored.map((line) => line.id)).size).toBe(stored.length);
+    const numberingGaps = (seqs: readonly number[]): number[] => seqs.filter((seq, index) => seq !== index + 1);
+    expect(numberingGaps(stored.map((line) => line.seq))).toEqual([]);
+    expect(numberingGaps((await store.readHistory({ after: 0, limit: 100_000 })).map((event) => event.seq))).toEqual([]);
   });
 
   it('a stalled or killed lease holder cannot complete a task another process took over', { timeout: 60_000 }, async () => {
@@ -223,7 +249,9 @@ describe('sqlite store shared by real OS processes', () => {
     expect(await answer(stalled, { command: 'claim', taskId: 'lease_stall_alone', leaseMs: 800 })).toMatchObject({ event: 'claimed', owner: 'agent_c' });
     stalled.signal('SIGSTOP');
     stalled.send({ command: 'complete', taskId: 'lease_stall_alone', result: 'too late' });
-    await sleep(1_200);
+    // Stopped until its lease has run out, as the store records it.
+    const lease = await store.getTask('lease_stall_alone');
+    await waitUntil(() => lease?.leaseExpiresAt !== null && lease?.leaseExpiresAt !== undefined && Date.now() > Date.parse(lease.leaseExpiresAt), 10_000, 'the lease of lease_stall_alone to run out');
     stalled.signal('SIGCONT');
     expect(await stalled.nextLine(taskAgentEventSchema, 10_000)).toMatchObject({ event: 'refused', taskId: 'lease_stall_alone', code: 'lease_expired' });
 

@@ -41,6 +41,7 @@ export async function pauseUntilResumed(scope: PauseScope, why: string): Promise
       if (stops.stopsNow(batch)) return { kind: 'stopped', stopBatch: [...held.splice(0), ...batch] };
       const resume = batch.find((message) => message.from === 'human' && /^\s*resume\b/i.test(message.content));
       held.push(...batch.filter((message) => message !== resume));
+      if (held.length > 0) logger.debug({ event: 'held', inbox: held.map((message) => message.seq) }, 'paused: held for after the pause');
       if (resume !== undefined) {
         scope.governor?.resume();
         logger.info({ event: 'resumed', by: resume.id }, 'resumed by the human');

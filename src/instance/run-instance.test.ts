@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Brain } from '../brain/brain.js';
@@ -29,6 +30,8 @@ interface Rig {
   mock: MockLlmServer;
   /** What the mock answers next; swap it to change the server's behaviour. */
   reply: { next: (request: MockLlmRequest) => MockReply };
+  /** Every event instance_1 logged (debug and up), over all its lives: what a test waits on instead of time. */
+  logged: Array<{ event?: unknown }>;
   /** Starts one life of instance_1 with an openai-compatible brain on the mock; `stop()` ends it. */
   start: (settings?: { idleCheckMs?: number; quickTurnMs?: number; brainOptions?: Record<string, unknown>; store?: CollectiveStore }) => { stop: () => Promise<void> };
 }
@@ -41,13 +44,20 @@ async function rig(): Promise<Rig> {
   const reply = { next: (_request: MockLlmRequest): MockReply => ({ text: 'nothing to do' }) };
   await store.register({ id: 'instance_1', role: 'explorer' });
   const mock = await startMockLlmServer({ respond: (request) => reply.next(request) });
+  const logged: Array<{ event?: unknown }> = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line !== '') logged.push(JSON.parse(line) as { event?: unknown });
+      done();
+    },
+  });
   cleanups.push(async () => {
     await mock.close();
     await store.close();
     rmSync(root, { recursive: true, force: true });
   });
   return {
-    store, mock, reply,
+    store, mock, reply, logged,
     start: (settings = {}) => {
       const stop = new AbortController();
       const brain: Brain = createProviderBrain(
@@ -57,7 +67,7 @@ async function rig(): Promise<Rig> {
       );
       const life = runInstance({
         id: 'instance_1', role: 'explorer', goal: 'Audit the workspace.', workspace, runDirectory: root, store: settings.store ?? store, brain,
-        logger: pino({ level: 'silent' }), stateFile: join(root, 'state.json'), stop: stop.signal, heartbeatMs: 60_000,
+        logger: pino({ level: 'debug' }, logStream), stateFile: join(root, 'state.json'), stop: stop.signal, heartbeatMs: 60_000,
         ...(settings.idleCheckMs === undefined ? {} : { idleCheckMs: settings.idleCheckMs }),
         ...(settings.quickTurnMs === undefined ? {} : { quickTurnMs: settings.quickTurnMs }),
       });
@@ -135,45 +145,56 @@ describe('the end of a turn', () => {
   });
 });
 
-describe('an idle instance with an LLM brain', () => {
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How many events named `event` are in `logged`. */
+function count(logged: ReadonlyArray<{ event?: unknown }>, event: string): number {
+  return logged.filter((entry) => entry.event === event).length;
+}
 
+describe('an idle instance with an LLM brain', () => {
   it('asks the model at every idle check without the idle gate (maxIdleMs 0): the cost the gate removes', async () => {
-    const { mock, start } = await rig();
+    const { mock, logged, start } = await rig();
     const life = start({ idleCheckMs: 100, brainOptions: { maxIdleMs: 0 } });
-    await sleep(2000);
+    await until('six model calls', () => (mock.requests.length >= 6 ? true : undefined));
     await life.stop();
-    // About one call per idle check (20 in 2 s); a loaded machine makes fewer, never as few as the gate's one.
-    expect(mock.requests.length).toBeGreaterThanOrEqual(6);
+    // Every idle check was a turn with a model call: none was skipped.
+    expect(count(logged, 'turn_skipped')).toBe(0);
   });
 
   it('makes no model call while nothing changes, one as soon as a message arrives, and one per maxIdleMs at most', async () => {
-    const { store, mock, start } = await rig();
+    const { store, mock, logged, start } = await rig();
     const life = start({ idleCheckMs: 100, brainOptions: { maxIdleMs: 60_000 } });
     await until('the first turn', () => mock.requests[0]);
-    await sleep(2000);
+    // Five idle checks later (each skipped by the gate), still the one call.
+    await until('five skipped idle checks', () => (count(logged, 'turn_skipped') >= 5 ? true : undefined));
     expect(mock.requests).toHaveLength(1);
     const message = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'anything new?', metadata: {} });
     const asked = await until('the turn for the message', () => mock.requests[1]);
     expect(firstUserText(asked)).toContain(message.id);
-    await sleep(1000);
+    const skippedAfter = count(logged, 'turn_skipped');
+    await until('five more skipped idle checks', () => (count(logged, 'turn_skipped') >= skippedAfter + 5 ? true : undefined));
     // The turn after the message saw it and went idle; the next idle checks change nothing (a turn that saw the
     // message is not the same context as the idle one before it, so at most one more call).
     expect(mock.requests.length).toBeLessThanOrEqual(3);
     await life.stop();
 
-    const { mock: bounded, start: startBounded } = await rig();
+    const { mock: bounded, reply: boundedReply, logged: boundedLogged, start: startBounded } = await rig();
+    const askedAt: number[] = [];
+    boundedReply.next = () => {
+      askedAt.push(Date.now());
+      return { text: 'nothing to do' };
+    };
     const boundedLife = startBounded({ idleCheckMs: 100, brainOptions: { maxIdleMs: 700 } });
-    await sleep(2500);
+    await until('three model calls', () => (bounded.requests.length >= 3 ? true : undefined));
     await boundedLife.stop();
-    // One call at start, then one per 700 ms at most: 4 in 2.5 s (fewer on a loaded machine).
-    expect(bounded.requests.length).toBeGreaterThanOrEqual(2);
-    expect(bounded.requests.length).toBeLessThanOrEqual(4);
+    // Between calls the idle checks were skipped, and calls came no closer than maxIdleMs (a loaded machine only
+    // spaces them further).
+    expect(count(boundedLogged, 'turn_skipped')).toBeGreaterThan(0);
+    const gaps = askedAt.slice(1).map((at, index) => at - (askedAt[index] ?? at));
+    expect(gaps.every((gap) => gap >= 650), JSON.stringify(gaps)).toBe(true);
   });
 });
 
 describe('the history an idle instance leaves', () => {
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const instanceEvents = async (store: CollectiveStore, after: number) =>
     (await store.readHistory({ after, limit: 10_000 })).filter((event) => event.kind === 'instance' && event.entityId === 'instance_1');
 
@@ -181,27 +202,26 @@ describe('the history an idle instance leaves', () => {
     const { store, mock, start } = await rig();
     // No idle gate: every idle check (100 ms) is a real, quick turn (quick: within 2 s, even on a loaded machine).
     const life = start({ idleCheckMs: 100, quickTurnMs: 2000, brainOptions: { maxIdleMs: 0 } });
-    await until('the first turn', () => mock.requests[0]);
-    await sleep(300);
+    await until('the first two turns', () => mock.requests[1]);
     const from = await store.lastHistorySeq();
     const turnsBefore = mock.requests.length;
-    await sleep(1500);
+    await until('three more turns', () => (mock.requests.length >= turnsBefore + 3 ? true : undefined));
     await life.stop();
     const turns = mock.requests.length - turnsBefore;
     const events = await instanceEvents(store, from);
-    expect(turns).toBeGreaterThanOrEqual(3);
     // One 'updated' (iteration, last activity) per turn; the turn's own statuses were never published. The stop
     // adds its own 'stopped', and a turn cut by the stop may add one more.
     expect(events.filter((event) => event.action === 'status').map((event) => (event.data as { status: string }).status)).toEqual(['stopped']);
     expect(events.filter((event) => event.action === 'updated').length).toBeLessThanOrEqual(turns + 1);
 
     // With the idle gate the idle checks are skipped turns: they change nothing at all.
-    const { store: gated, mock: gatedMock, start: startGated } = await rig();
+    const { store: gated, mock: gatedMock, logged: gatedLogged, start: startGated } = await rig();
     const gatedLife = startGated({ idleCheckMs: 100, quickTurnMs: 2000, brainOptions: { maxIdleMs: 60_000 } });
     await until('the first turn', () => gatedMock.requests[0]);
-    await sleep(300);
+    await until('the first skipped idle check', () => (count(gatedLogged, 'turn_skipped') >= 1 ? true : undefined));
     const gatedFrom = await gated.lastHistorySeq();
-    await sleep(1500);
+    const skippedBefore = count(gatedLogged, 'turn_skipped');
+    await until('five more skipped idle checks', () => (count(gatedLogged, 'turn_skipped') >= skippedBefore + 5 ? true : undefined));
     expect(await instanceEvents(gated, gatedFrom)).toEqual([]);
     await gatedLife.stop();
   });
@@ -209,7 +229,7 @@ describe('the history an idle instance leaves', () => {
 
 describe('stopping an instance whose model is unreachable', () => {
   it('keeps the unanswered messages across a stop request and does not stop again on it when resumed', async () => {
-    const { store, mock, reply, start } = await rig();
+    const { store, mock, reply, logged, start } = await rig();
     reply.next = () => ({ error: { status: 502, message: 'bad gateway' } });
     const question = await store.publish({ from: 'human', to: 'instance_1', type: 'question', content: 'still there?', metadata: {} });
     const first = start();
@@ -222,13 +242,17 @@ describe('stopping an instance whose model is unreachable', () => {
     await first.stop();
 
     reply.next = () => ({ text: 'answered at last' });
+    const handledTurns = (): number => logged.filter((entry) => entry.event === 'turn' && !('unhandled' in entry)).length;
+    const handledBefore = handledTurns();
     const before = mock.requests.length;
     const second = start();
     const retried = await until('the resumed turn', () => mock.requests[before]);
     expect(firstUserText(retried)).toContain(question.id);
     expect(firstUserText(retried)).toMatch(/^Turn \d+ of instance_1 \(explorer\)\. 1 new message\(s\)\./);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Its turn ended (checkpointed) and it went on, not stopped by the old request.
+    await until('the resumed turn to end', () => (handledTurns() > handledBefore ? true : undefined));
     expect((await store.getInstance('instance_1'))?.status).not.toBe('stopped');
+    expect(count(logged, 'stopped')).toBe(1);
     await second.stop();
   });
 });

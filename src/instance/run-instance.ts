@@ -120,6 +120,7 @@ class InstanceSession {
     if (this.idle && !this.wakesNow(batch)) {
       // Nothing that concerns this instance: what arrived waits, as context, for the next turn.
       this.carried = [...batch];
+      if (batch.length > 0) this.options.logger.debug({ event: 'carried', inbox: batch.map((message) => message.seq) }, 'nothing here starts a turn: kept for the next one');
       if (this.lookAroundAt === 0) this.lookAroundAt = Date.now() + (this.options.idleCheckMs ?? 30_000);
       await this.inbox.waitForMessage(Math.max(0, this.lookAroundAt - Date.now()), this.options.stop);
       // Quiet for a whole check interval: take a turn anyway, to look around (expired claims, open votes).

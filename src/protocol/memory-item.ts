@@ -9,6 +9,10 @@ export const MEMORY_KINDS = ['finding', 'synthesis', 'decision'] as const;
 export const memoryKindSchema = z.enum(MEMORY_KINDS);
 export type MemoryKind = z.infer<typeof memoryKindSchema>;
 
+/** Said for a missing, non-numeric or out-of-range importance (zod's default names only the type it expected). */
+const IMPORTANCE_REQUIRED = 'a number from 0 to 1 is required (how much the item matters to the goal)';
+const importanceSchema = z.number({ error: IMPORTANCE_REQUIRED }).min(0, { error: IMPORTANCE_REQUIRED }).max(1, { error: IMPORTANCE_REQUIRED });
+
 export const tagSchema = shortText(64).refine((value) => value.length > 0, 'tag is empty');
 
 /** One item of collective memory. Syntheses link to the findings they came from through `sourceIds`. */
@@ -17,7 +21,7 @@ export const memoryItemSchema = z.strictObject({
   kind: memoryKindSchema,
   content: boundedText(MAX_CONTENT_BYTES, 'memory content').refine((value) => value.length > 0, 'memory content is empty'),
   tags: z.array(tagSchema).max(50),
-  importance: z.number().min(0).max(1),
+  importance: importanceSchema,
   author: senderSchema,
   sourceIds: z.array(idSchema).max(200),
   createdAt: timestampSchema,

@@ -11,6 +11,18 @@ export function inputCases(target: ConformanceTarget): void {
   describe('bad input', () => {
     const { test } = useCaseContext(target);
 
+    test('a memory item without an importance, or with one outside 0 to 1, is refused in one line naming it, and nothing is stored', async ({ store }) => {
+      await registerInstances(store, 1);
+      const base = { kind: 'finding', content: 'the lease clock drifts', author: 'instance_1' } as const;
+      for (const importance of [undefined, -0.1, 1.5, '0.5', Number.NaN]) {
+        const attempt = store.remember({ ...base, ...(importance === undefined ? {} : { importance }) } as never);
+        await expect(attempt, String(importance)).rejects.toSatisfy(invalid);
+        await expect(attempt, String(importance)).rejects.toThrow(/^invalid memory item: importance: a number from 0 to 1 is required/);
+      }
+      expect(await store.countMemory()).toBe(0);
+      expect((await store.remember({ ...base, importance: 0 })).importance).toBe(0);
+    });
+
     test('malformed messages are rejected with a clear error and nothing is stored', async ({ store }) => {
       await registerInstances(store, 2);
       const base = { from: 'instance_1', to: 'instance_2', type: 'finding', content: 'ok' } as const;

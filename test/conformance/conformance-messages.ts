@@ -54,6 +54,27 @@ export function messageCases(target: ConformanceTarget): void {
       expect(await store.readMessages({ audience: { all: true }, after: 0 })).toHaveLength(1);
     });
 
+    test('a message published again (a replayed turn) takes no sequence number: the next one follows without a gap', async ({ store }) => {
+      await registerInstances(store, 1);
+      const first = await store.publish({ id: 'msg_replayed', from: 'instance_1', to: 'broadcast', type: 'finding', content: 'once' });
+      for (let replay = 0; replay < 3; replay += 1) {
+        await store.publish({ id: 'msg_replayed', from: 'instance_1', to: 'broadcast', type: 'finding', content: 'once' });
+      }
+      await expect(store.publish({ id: 'msg_replayed', from: 'instance_1', to: 'broadcast', type: 'finding', content: 'other' }))
+        .rejects.toSatisfy((error) => StoreError.hasCode(error, 'conflict'));
+      const [next, inBatch] = await Promise.all([
+        store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'next' }),
+        store.publish({ id: 'msg_replayed', from: 'instance_1', to: 'broadcast', type: 'finding', content: 'once' }),
+      ]);
+      expect(inBatch).toEqual(first);
+      expect(next.seq).toBe(first.seq + 1);
+      const last = await store.publish({ from: 'instance_1', to: 'broadcast', type: 'finding', content: 'last' });
+      expect((await store.readMessages({ audience: { all: true }, after: 0 })).map((message) => message.seq)).toEqual([first.seq, first.seq + 1, first.seq + 2]);
+      expect(last.seq).toBe(first.seq + 2);
+      const history = (await store.readHistory({ after: 0 })).map((event) => event.seq);
+      expect(history).toEqual(Array.from({ length: history.length }, (_, index) => (history[0] ?? 0) + index));
+    });
+
     test('publishing an id again with other content is refused as a conflict, and the stored message stays', async ({ store }) => {
       await registerInstances(store, 2);
       const first = await store.publish({ id: 'msg_fixed', from: 'instance_1', to: 'human', type: 'answer', content: 'first', metadata: { a: 1, b: [1, 2] } });

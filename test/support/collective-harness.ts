@@ -45,9 +45,12 @@ export class RunningCollective {
     readonly workspace: string,
     readonly runDirectory: string,
     extraArgs: readonly string[] = [],
+    /** Added to this process's environment for the orchestrator and (inherited) its instances. */
+    env: Readonly<Record<string, string>> = {},
   ) {
     this.child = spawn(process.execPath, [CLI, 'run', '--json', '--workspace', workspace, '--run-dir', runDirectory, ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     this.exited = new Promise((resolvePromise) => this.child.once('exit', (code) => resolvePromise(code)));
     if (this.child.stdout !== null) {
@@ -109,6 +112,29 @@ export function turnRecords(runDirectory: string, instanceId: string): TurnRecor
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => recordSchema.parse(JSON.parse(line)));
+}
+
+/** An instance's environment for runs whose tests wait on its debug log events (see instanceLogEvents). */
+export const DEBUG_LOG = { TACHIKOMA_LOG_LEVEL: 'debug' } as const;
+
+const logEventSchema = z.looseObject({ event: z.string(), inbox: z.array(z.number()).optional() });
+export type LogEvent = z.infer<typeof logEventSchema>;
+
+/**
+ * The events an instance has logged so far (logs/<id>.log, one JSON object a line), for a test to wait on what
+ * the instance did rather than on time. Lines without an event, and a last line still being written, are skipped.
+ */
+export function instanceLogEvents(runDirectory: string, instanceId: string): LogEvent[] {
+  const path = join(runDirectory, 'logs', `${instanceId}.log`);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').flatMap((line) => {
+    try {
+      const parsed = logEventSchema.safeParse(JSON.parse(line));
+      return parsed.success ? [parsed.data] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Message ids an instance handled, in order, over all its lives. */

@@ -18,6 +18,8 @@ const configSchema = z.strictObject({
   count: z.number().int().nonnegative(),
   maxBurst: z.number().int().positive(),
   pauseMs: z.number().int().nonnegative(),
+  /** Message ids `<idPrefix>_<index>`, the same in every life: a writer started again replays what its killed predecessor wrote. */
+  idPrefix: z.string().min(1).optional(),
 });
 
 const config = readWorkerConfig(configSchema);
@@ -47,6 +49,7 @@ async function run(): Promise<void> {
     for (let i = 0; i < size; i += 1) {
       const sent = index;
       const published = store.publish({
+        ...(config.idPrefix === undefined ? {} : { id: `${config.idPrefix}_${sent}` }),
         from: config.instanceId,
         to: 'broadcast',
         type: 'status',

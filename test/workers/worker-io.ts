@@ -107,3 +107,12 @@ export function watchParent(onLine?: (line: string) => void): void {
 
 /** The one line a run-lock taker prints: whether it got the run directory's lock. */
 export const lockTakerEventSchema = z.strictObject({ event: z.enum(['acquired', 'refused']), pid: z.number().int().positive() });
+
+/** Commands a run-lock contender reads from stdin: try to take the lock at `startAt` (wall clock), or let it go. */
+export const lockContenderCommandSchema = z.discriminatedUnion('command', [
+  z.strictObject({ command: z.literal('try'), startAt: z.number() }),
+  z.strictObject({ command: z.literal('release') }),
+]);
+
+/** What a run-lock contender answers to each command. */
+export const lockContenderEventSchema = z.strictObject({ event: z.enum(['acquired', 'refused', 'released']), pid: z.number().int().positive() });

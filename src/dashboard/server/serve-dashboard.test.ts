@@ -207,9 +207,22 @@ describe('the dashboard server', () => {
     expect(tail.lines).toEqual([JSON.stringify({ level: 30, msg: 'two' })]);
     expect((await fetch(`${base}/api/logs/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
     const stream = await fetch(`${base}/api/logs/instance_1/stream`);
-    setTimeout(() => appendFileSync(log, `${JSON.stringify({ level: 40, msg: 'three' })}\n`), 600);
-    const frames = await readSse(stream, (got) => got.some((frame) => frame.event === 'lines'));
-    expect(JSON.parse(frames.find((frame) => frame.event === 'lines')?.data ?? '[]')).toEqual([JSON.stringify({ level: 40, msg: 'three' })]);
+    // The stream follows from the size it first sees: a line written until one arrives says it has started; only
+    // then is 'three' appended, and it must come as a streamed line.
+    const probe = `${JSON.stringify({ level: 30, msg: 'probe' })}\n`;
+    const three = JSON.stringify({ level: 40, msg: 'three' });
+    const probing = setInterval(() => appendFileSync(log, probe), 50);
+    let appended = false;
+    const streamedLines = (frames: Array<{ event: string; data: string }>): string[] => frames.filter((frame) => frame.event === 'lines').flatMap((frame) => JSON.parse(frame.data) as string[]);
+    const frames = await readSse(stream, (got) => {
+      if (!appended && streamedLines(got).length > 0) {
+        clearInterval(probing);
+        appendFileSync(log, `${three}\n`);
+        appended = true;
+      }
+      return streamedLines(got).includes(three);
+    }).finally(() => clearInterval(probing));
+    expect(streamedLines(frames).filter((line) => line !== probe.trim())).toEqual([three]);
   });
 
   it('serves an instance notebook from the store, results cut for display; an empty one before the first turn; refuses a path-like id', async () => {

@@ -64,12 +64,17 @@ if (url === undefined) {
       await writer.register({ id: 'instance_1', role: 'explorer' });
       const follower = open({ pollIntervalMs: 60_000 });
       const controller = new AbortController();
-      const received = take(follower.followMessages({ all: true }, { after: 0, signal: controller.signal }), 3, 5000);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const following = follower.followMessages({ all: true }, { after: 0, signal: controller.signal })[Symbol.asyncIterator]();
+      // A first message delivered means the follower is running, and it listens before its first read.
+      await writer.publish({ from: 'instance_1', to: 'broadcast', type: 'status', content: 'marker' });
+      expect((await following.next()).value).toMatchObject({ content: 'marker' });
       const started = Date.now();
       await publishMany(writer, 'instance_1', 3);
-      expect(await received).toHaveLength(3);
-      expect(Date.now() - started).toBeLessThan(2000);
+      const received: Message[] = [];
+      for (let index = 0; index < 3; index += 1) received.push((await following.next()).value as Message);
+      expect(received).toHaveLength(3);
+      // Well under the 60 s poll: woken by NOTIFY.
+      expect(Date.now() - started).toBeLessThan(30_000);
       controller.abort();
     });
 
@@ -79,13 +84,17 @@ if (url === undefined) {
       await writer.register({ id: 'instance_1', role: 'explorer' });
       const after = await follower.lastHistorySeq();
       const controller = new AbortController();
-      const received = take(follower.followHistory({ after, signal: controller.signal }), 2, 5000);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const following = follower.followHistory({ after, signal: controller.signal })[Symbol.asyncIterator]();
+      // A first event delivered means the follower is running, and it listens before its first read.
+      await writer.createTask({ title: 'marker', createdBy: 'orchestrator' });
+      expect((await following.next()).value).toMatchObject({ kind: 'task', action: 'created' });
       const started = Date.now();
       const task = await writer.createTask({ title: 'wake the follower', createdBy: 'orchestrator' });
       await writer.claimTask(task.id, 'instance_1', { leaseMs: 10_000 });
-      expect((await received).map((event) => `${event.kind}:${event.action}`)).toEqual(['task:created', 'task:claimed']);
-      expect(Date.now() - started).toBeLessThan(2000);
+      const received = [(await following.next()).value, (await following.next()).value] as Array<{ kind: string; action: string }>;
+      expect(received.map((event) => `${event.kind}:${event.action}`)).toEqual(['task:created', 'task:claimed']);
+      // Well under the 60 s poll: woken by NOTIFY.
+      expect(Date.now() - started).toBeLessThan(30_000);
       controller.abort();
     });
 

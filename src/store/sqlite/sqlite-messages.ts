@@ -34,11 +34,30 @@ export function prepareMessage(context: SqliteContext, input: NewMessage): Omit<
   };
 }
 
+/** The stored message with this id, when there is one: a repeat returns it, other content is a conflict. */
+function repeatOf(context: SqliteContext, message: Omit<Message, 'seq'>): Message | undefined {
+  const existing = sql(context, 'SELECT * FROM messages WHERE id = ?').get(message.id) as MessageRow | undefined;
+  if (existing === undefined) return undefined;
+  const decoded = decodeMessageRow(context, existing);
+  if (decoded === undefined) throw new StoreError('corrupt', `message ${message.id} exists but cannot be read`);
+  const clash = messageClash(decoded, message);
+  if (clash !== null) throw clash;
+  return decoded;
+}
+
+/**
+ * Stores one message, or returns the stored one its id repeats. The id is looked up before the insert, not
+ * left to `ON CONFLICT DO NOTHING`: with AUTOINCREMENT an ignored insert still uses up a seq, and every turn
+ * replayed after a kill -9 would leave a gap in the numbering. (The write transaction is held, so nothing can
+ * insert the id in between.)
+ */
 function insertOne(context: SqliteContext, message: Omit<Message, 'seq'>): Message {
+  const repeated = repeatOf(context, message);
+  if (repeated !== undefined) return repeated;
   const inserted = sql(
     context,
     `INSERT INTO messages (id, v, sender, recipient, type, timestamp, content, metadata)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
   ).get(
     message.id,
     MESSAGE_SCHEMA_VERSION,
@@ -48,15 +67,7 @@ function insertOne(context: SqliteContext, message: Omit<Message, 'seq'>): Messa
     message.timestamp,
     message.content,
     JSON.stringify(message.metadata),
-  ) as { seq: number } | undefined;
-  if (inserted === undefined) {
-    const existing = sql(context, 'SELECT * FROM messages WHERE id = ?').get(message.id) as MessageRow | undefined;
-    const decoded = existing === undefined ? undefined : decodeMessageRow(context, existing);
-    if (decoded === undefined) throw new StoreError('corrupt', `message ${message.id} exists but cannot be read`);
-    const clash = messageClash(decoded, message);
-    if (clash !== null) throw clash;
-    return decoded;
-  }
+  ) as { seq: number };
   appendHistory(context, 'message', 'published', message.id, null);
   return { ...message, seq: inserted.seq };
 }
