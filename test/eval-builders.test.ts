@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalResult } from '../src/eval/eval-result.js';
 import { readChanges } from '../src/workspace/change-ledger.js';
-import { withStore } from './support/collective-harness.js';
+import { cli, withStore } from './support/collective-harness.js';
 import { gitIn } from './support/git-workspace.js';
 
-const CLI = join(import.meta.dirname, '..', 'bin', 'tachikoma.js');
 let folder = '';
 
 /** The two seeded defects of ms-format (index.js:118 and :160) and their fixes. */
@@ -55,14 +52,7 @@ async function evaluate(script: unknown, conditions: string, workDir: string): P
   const path = join(folder, `${conditions}-${Date.now()}.json`);
   writeFileSync(path, JSON.stringify(script));
   const args = ['eval', '--problems', 'ms-format', '--conditions', conditions, '--brain', 'scripted', '--brain-options', JSON.stringify({ script: path }), '--json', '--quiet', '3', '--timeout', '90', '--work-dir', workDir];
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
-  const [status] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
+  const { status, stdout, stderr } = await cli(args, 200_000);
   expect(status, stderr).toBe(0);
   return JSON.parse(stdout) as EvalResult;
 }

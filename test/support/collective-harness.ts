@@ -81,13 +81,13 @@ export class RunningCollective {
  * Runs a CLI command to completion without blocking this process (a blocked test process could not reap
  * its own exited children, and a zombie orchestrator still looks alive to `kill -0`).
  */
-export async function cli(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export async function cli(args: readonly string[], timeoutMs = 30_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [status] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
   return { status, stdout, stderr };
