@@ -6,6 +6,7 @@ import { VetoError, vetoChange } from '../../orchestrator/veto-change.js';
 import type { CollectiveStore } from '../../store/index.js';
 import type { ChangeDiffResponse, ErrorResponse, VetoResponse } from '../view-model/wire.js';
 import type { ChangesFeed } from './changes-feed.js';
+import { readJsonBody } from './json-body.js';
 
 /** Longest veto reason taken from the page: the builder reads it in its prompt. */
 export const MAX_VETO_REASON_CHARS = 4000;
@@ -28,14 +29,8 @@ const VETO_STATUS = { invalid_input: 400, not_found: 404, settled: 409 } as cons
 function addVetoRoute(app: Hono, feed: ChangesFeed, store: CollectiveStore, runDirectory: string): void {
   const limit = bodyLimit({ maxSize: 16 * 1024, onError: (c) => refuse(c, 413, `the request is too large (a reason is at most ${MAX_VETO_REASON_CHARS} characters)`) });
   app.post('/api/changes/veto', limit, async (c) => {
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      return refuse(c, 400, 'the body must be JSON: {"branch": "tachikoma/<run>/changes/<task>", "reason": "…"}');
-    }
-    const parsed = vetoRequestSchema.safeParse(raw);
-    if (!parsed.success) return refuse(c, 400, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+    const parsed = await readJsonBody(c, vetoRequestSchema, '{"branch": "tachikoma/<run>/changes/<task>", "reason": "…"}');
+    if (!parsed.ok) return refuse(c, 400, parsed.error);
     try {
       const { change } = await vetoChange(store, runDirectory, { branch: parsed.data.branch, by: 'human', reason: parsed.data.reason });
       await feed.refresh();

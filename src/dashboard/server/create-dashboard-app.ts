@@ -13,6 +13,7 @@ import { NOTEBOOK_NAMESPACE } from '../../brain/notebook.js';
 import type { UiAssets } from './ui-assets.js';
 import type { ChangesFeed } from './changes-feed.js';
 import { addChangesRoutes } from './changes-routes.js';
+import { readJsonBody } from './json-body.js';
 
 export interface DashboardAppOptions {
   store: CollectiveStore;
@@ -282,14 +283,8 @@ function addEventStream(app: Hono, { model, changes }: Pick<DashboardAppOptions,
 /** A message from the human to one instance or to all. */
 function addSendRoute(app: Hono, store: DashboardAppOptions['store']): void {
   app.post('/api/send', bodyLimit({ maxSize: 128 * 1024, onError: (c) => fail(c, 413, 'message too large (the limit is 64 KiB of text)') }), async (c) => {
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      return fail(c, 400, 'the body must be JSON: {"to": "instance_1" | "broadcast", "text": "…"}');
-    }
-    const parsed = sendSchema.safeParse(raw);
-    if (!parsed.success) return fail(c, 400, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+    const parsed = await readJsonBody(c, sendSchema, '{"to": "instance_1" | "broadcast", "text": "…"}');
+    if (!parsed.ok) return fail(c, 400, parsed.error);
     const { to, text, type } = parsed.data;
     if (to !== 'broadcast' && (await store.getInstance(to).catch(() => null)) === null) return fail(c, 400, `unknown instance ${JSON.stringify(to)}`);
     try {
