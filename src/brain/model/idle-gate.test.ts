@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardTask, Message } from '../../protocol/index.js';
-import type { OpenProposalView, TurnContext, TurnOutcome } from '../brain.js';
-import { IdleGate, UNSTARTED_RETRY_MS, nothingToActOn, unstartedCoordinator } from './idle-gate.js';
+import type { OpenProposalView, TurnContext } from '../brain.js';
+import { IdleGate, nothingToActOn } from './idle-gate.js';
 
 function context(overrides: Partial<TurnContext> = {}): TurnContext {
   return {
@@ -44,22 +44,5 @@ describe('a turn with nothing to act on makes no model call', () => {
     expect(gate.skip(context({ inbox: [message({})] }))).toMatchObject({ idle: true, skipped: true });
     now += 60_000;
     expect(gate.skip(context({ inbox: [message({})] }))).toBeUndefined();
-  });
-
-  it('asks a coordinator again soon when its model did nothing before any work began, and only then', () => {
-    const coordinating = context({ coordinator: { holder: 'instance_2', expiresAt: '2026-01-01T00:10:00.000Z' } });
-    expect(unstartedCoordinator(coordinating)).toBe(true);
-    const gate = new IdleGate(600_000, () => 1_000);
-    const outcome: TurnOutcome = { summary: 'No answer this time.', idle: true };
-    gate.record(coordinating, outcome);
-    expect(outcome.nextTurnInMs).toBe(UNSTARTED_RETRY_MS);
-    expect(gate.skip(coordinating)).toBeUndefined();
-    // Once there is work (a task on the board), an idle coordinator waits as any idle instance does.
-    const started = { ...coordinating, openTasks: [{ ...openTask, blocked: true }] };
-    expect(unstartedCoordinator(started)).toBe(false);
-    const later: TurnOutcome = { summary: 'waiting', idle: true };
-    gate.record(started, later);
-    expect(later.nextTurnInMs).toBeUndefined();
-    expect(gate.skip(started)).toMatchObject({ skipped: true });
   });
 });

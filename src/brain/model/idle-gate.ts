@@ -35,19 +35,6 @@ export function nothingToActOn(context: TurnContext): boolean {
   return !context.openTasks.some((task) => !task.blocked) && context.openProposals.every((proposal) => proposal.votedByMe);
 }
 
-/** How soon a coordinator whose model did nothing before any work began is asked again. */
-export const UNSTARTED_RETRY_MS = 30_000;
-
-/**
- * Whether this instance coordinates a collective that has not started: no task on the board or held, no vote,
- * nothing in memory, nothing read. If its model answers such a turn with nothing (a timeout, a "let me wait"),
- * nobody else will ever create work: the turn is tried again soon instead of waiting out the idle interval.
- */
-export function unstartedCoordinator(context: TurnContext): boolean {
-  return context.coordinator?.holder === context.instance.id && context.currentTask === null && context.openTasks.length === 0
-    && context.openProposals.length === 0 && context.memory.length === 0 && context.coverage.every((view) => view.total === 0);
-}
-
 /**
  * Keeps an idle LLM instance from calling its model on every idle check: a turn is skipped when the inbox is
  * empty, the model had nothing to do last time, and nothing it would decide on has changed since — until
@@ -75,14 +62,9 @@ export class IdleGate {
     return { summary: 'idle: nothing changed since the last turn', idle: true, skipped: true };
   }
 
-  /**
-   * Records a turn the model was asked about: an idle one arms the gate, any other disarms it. An idle turn of
-   * the coordinator of a collective that has not started does not arm it and asks for another turn soon.
-   */
+  /** Records a turn the model was asked about: an idle one arms the gate, any other disarms it. */
   record(context: TurnContext, outcome: TurnOutcome): void {
     this.lastCallAt = this.clock();
-    const stalled = outcome.idle && outcome.unhandled !== true && outcome.nextTurnInMs === undefined && unstartedCoordinator(context);
-    if (stalled) outcome.nextTurnInMs = UNSTARTED_RETRY_MS;
-    this.lastFingerprint = outcome.idle && outcome.unhandled !== true && !stalled ? contextFingerprint(context) : undefined;
+    this.lastFingerprint = outcome.idle && outcome.unhandled !== true ? contextFingerprint(context) : undefined;
   }
 }
