@@ -45,7 +45,9 @@ describe.skipIf(!installed)('a claude-agent instance resumes its session', () =>
     const mock = await startMockLlmServer({ respond });
     cleanups.push(() => mock.close());
     const workspace = mkdtempSync(join(tmpdir(), 'tachikoma-claude-session-'));
-    cleanups.push(() => rmSync(workspace, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+    // After the kill -9 below, the killed instance's Claude Code child may still be writing its session files for a
+    // few seconds (it ends when it sees its parent gone): removal retries until it is quiet.
+    cleanups.push(() => rmSync(workspace, { recursive: true, force: true, maxRetries: 20, retryDelay: 200 }));
     mkdirSync(join(workspace, 'src'));
     writeFileSync(join(workspace, 'src', 'a.ts'), 'export function parse(input: string): number {\n  // TODO: validate input\n  return Number(input);\n}\n');
     writeFileSync(join(workspace, 'tachikoma.config.json'), JSON.stringify({ heartbeatMs: 250, staleMs: 20_000, idleCheckMs: 60_000, stopTimeoutMs: 8000, brainOptions: { maxRetries: 0 } }));
