@@ -156,10 +156,17 @@ class InstanceSession {
     return batch.some((message) => wakes(message, this.options.id, policy));
   }
 
-  /** Nothing changed since the brain's last turn: no model call, no turn counted; wait as an idle instance. */
+  /**
+   * Nothing changed since the brain's last turn, or nothing in it to act on: no model call, no turn counted; wait
+   * as an idle instance. The events that woke it are done with; what would not have woken it (a plain broadcast)
+   * is kept, as context, for the next turn the model takes (in this process: after a restart it is in the recent
+   * messages instead).
+   */
   private async skipped(batch: readonly Message[], turn: TurnResult): Promise<void> {
     const { board } = this;
     this.idle = true;
+    this.carried = batch.filter((message) => !this.wakesNow([message]));
+    if (this.carried.length > 0) this.options.logger.debug({ event: 'carried', inbox: this.carried.map((message) => message.seq) }, 'a skipped turn: kept for the next one');
     if (batch.length > 0) {
       board.cursor = highestSeq(batch, board.cursor);
       await this.options.store.saveCursor(`inbox:${this.options.id}`, board.cursor);
