@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isAgentSdkInstalled } from '../src/brain/claude-agent/load-agent-sdk.js';
 import { type MockLlmRequest, type MockReply, startMockLlmServer, trailingToolResults } from './support/model-server/index.js';
-import { RunningCollective, alive, cli, killCollective, waitFor, withStore } from './support/collective-harness.js';
+import { RunningCollective, cli, killAndAwaitRestart, killCollective, waitFor, withStore } from './support/collective-harness.js';
 
 const installed = isAgentSdkInstalled();
 const SHARE = 'mcp__tachikoma__share_finding';
@@ -71,13 +71,7 @@ describe.skipIf(!installed)('a claude-agent instance resumes its session', () =>
     const later = await waitFor('the turn for the message', () => mock.requests.find((request) => request.tools.length > 0 && mentions(request, second)), 40_000);
     expect(holdsEarlierShare(later)).toBe(true);
 
-    const before = await withStore(runDirectory, async (store) => (await store.getInstance('instance_1'))?.pid ?? null);
-    process.kill(before ?? 0, 'SIGKILL');
-    await waitFor('the instance restarted', () =>
-      withStore(runDirectory, async (store) => {
-        const record = await store.getInstance('instance_1');
-        return record?.pid !== null && record?.pid !== undefined && record.pid !== before && alive(record.pid) && record.status !== 'starting' ? record : undefined;
-      }), 30_000);
+    await killAndAwaitRestart(runDirectory, 'instance_1');
     const third = await send(runDirectory, 'and after the crash?');
     const afterCrash = await waitFor('the turn after the restart', () => mock.requests.find((request) => request.tools.length > 0 && mentions(request, third)), 40_000);
     expect(holdsEarlierShare(afterCrash)).toBe(true);

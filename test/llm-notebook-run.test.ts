@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type MockLlmRequest, type MockLlmServer, type MockReply, notebookToolCalls, startMockLlmServer, trailingToolResults, turnPromptText } from './support/model-server/index.js';
-import { RunningCollective, alive, cli, killCollective, waitFor, withStore } from './support/collective-harness.js';
+import { RunningCollective, alive, cli, killAndAwaitRestart, killCollective, waitFor, withStore } from './support/collective-harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -86,14 +86,7 @@ describe('an LLM instance keeps its notebook across turns, in the store', () => 
     const second = await send(runDirectory, 'what did you find?');
     expectFirstTurnReplayed(await waitFor('the turn for the message', () => requestFor(mock, second), 20_000));
 
-    const before = await withStore(runDirectory, async (store) => (await store.getInstance('instance_1'))?.pid ?? null);
-    expect(before).not.toBeNull();
-    process.kill(before ?? 0, 'SIGKILL');
-    await waitFor('the instance restarted', () =>
-      withStore(runDirectory, async (store) => {
-        const record = await store.getInstance('instance_1');
-        return record?.pid !== null && record?.pid !== undefined && record.pid !== before && alive(record.pid) && record.status !== 'starting' ? record : undefined;
-      }), 30_000);
+    await killAndAwaitRestart(runDirectory, 'instance_1');
     const third = await send(runDirectory, 'and after the crash?');
     const afterCrash = await waitFor('the turn after the restart', () => requestFor(mock, third), 20_000);
     expectFirstTurnReplayed(afterCrash);

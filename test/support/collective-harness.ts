@@ -151,6 +151,18 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** Kills an instance with SIGKILL and waits until the orchestrator has it running again under a new pid. */
+export async function killAndAwaitRestart(runDirectory: string, instanceId: string): Promise<void> {
+  const before = await withStore(runDirectory, async (store) => (await store.getInstance(instanceId))?.pid ?? null);
+  if (before === null) throw new Error(`${instanceId} has no pid to kill`);
+  process.kill(before, 'SIGKILL');
+  await waitFor(`${instanceId} restarted`, () =>
+    withStore(runDirectory, async (store) => {
+      const record = await store.getInstance(instanceId);
+      return record?.pid !== null && record?.pid !== undefined && record.pid !== before && alive(record.pid) && record.status !== 'starting' ? record : undefined;
+    }), 30_000);
+}
+
 /** A read handle on a run's store. */
 export function openRunStore(runDirectory: string): CollectiveStore {
   return createSqliteStore(join(runDirectory, 'collective.db'), { pollIntervalMs: 200 });
