@@ -3,7 +3,8 @@ import { idSchema } from '../protocol/index.js';
 import { parseAllowedCommand, runArgv } from '../workspace/allowed-command.js';
 import { readChanges } from '../workspace/change-ledger.js';
 import { allowedCommands } from '../workspace/change-settings.js';
-import { git, gitTopLevel } from '../workspace/git.js';
+import { readChangeDiff } from '../workspace/change-diff.js';
+import { gitTopLevel } from '../workspace/git.js';
 import { withScratchWorktree } from '../workspace/scratch-worktree.js';
 import { type ToolDefinition, type ToolEnvironment, defineTool } from './tool-definition.js';
 
@@ -28,8 +29,9 @@ export const REVIEW_TOOLS: readonly ToolDefinition[] = [
     input: z.strictObject({ proposalId: idSchema.describe('Id of the merge proposal (merge_<task>).') }),
     run: async (input, env) => {
       const change = await changeUnderVote(env, input.proposalId);
-      const diff = await git(change.repository, ['show', '--stat', '--patch', '--format=%s%n', change.commit]);
-      return { branch: change.branch, commit: change.commit, diff: diff.slice(0, MAX_DIFF_CHARS), truncated: diff.length > MAX_DIFF_CHARS };
+      const diff = await readChangeDiff(change.repository, change.commit, MAX_DIFF_CHARS);
+      if (diff === null) throw new Error(`the workspace is not a git repository: no diff for ${change.branch}`);
+      return { branch: change.branch, ...diff };
     },
   }),
   defineTool({

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { readChangeDiff } from '../../orchestrator/change-diff.js';
+import { readChangeDiff } from '../../workspace/change-diff.js';
 import { VetoError, vetoChange } from '../../orchestrator/veto-change.js';
 import type { CollectiveStore } from '../../store/index.js';
 import type { ChangeDiffResponse, ErrorResponse, VetoResponse } from '../view-model/wire.js';

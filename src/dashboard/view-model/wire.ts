@@ -1,5 +1,5 @@
 import type { Budget } from '../../governor/budget.js';
-import type { ChangeDiff } from '../../orchestrator/change-diff.js';
+import type { ChangeDiff } from '../../workspace/change-diff.js';
 import type { ChangesListing } from '../../orchestrator/list-changes.js';
 import type { HistoryEvent, MemoryItem, Message } from '../../protocol/index.js';
 import type { CollectiveView } from './collective-view.js';
