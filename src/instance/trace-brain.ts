@@ -58,12 +58,14 @@ export function traceBrain(brain: Brain, agent: TracedAgent): Brain {
   };
   return {
     name: brain.name,
-    turn: (context, toolBox, signal) =>
+    ...(brain.model === undefined ? {} : { model: brain.model }),
+    turn: (context, toolBox, signal, hooks) =>
       inSpan(
         `invoke_agent ${agent.instanceId}`,
         { kind: SPAN_KIND.internal, attributes: { ...base, 'tachikoma.iteration': context.instance.iteration, 'tachikoma.inbox.size': context.inbox.length }, links: inboxLinks(context) },
         async (span) => {
-          const outcome = await brain.turn(context, traceToolBox(toolBox), signal);
+          // The governor's hooks pass through: tracing must not lift the pacer or the mid-turn budget stop.
+          const outcome = await brain.turn(context, traceToolBox(toolBox), signal, hooks);
           span?.setAttributes(outcomeAttributes(outcome));
           return outcome;
         },
