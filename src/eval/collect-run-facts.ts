@@ -1,4 +1,5 @@
-import { type Usage, NO_USAGE, addUsage, usageSchema } from '../governor/budget.js';
+import { type Usage, NO_USAGE, addUsage } from '../governor/budget.js';
+import { usageFromMetadata } from '../governor/usage-summary.js';
 import { runPaths } from '../core/run-paths.js';
 import type { Message } from '../protocol/index.js';
 import { type CollectiveStore, openStore } from '../store/index.js';
@@ -85,8 +86,8 @@ export async function collectRunFacts(runDirectory: string, workspace: string, p
       .map((message) => toFinding(message, workspace, prefix));
     let usage = NO_USAGE;
     for (const record of await store.listInstances()) {
-      const parsed = usageSchema.safeParse(record.metadata.usage);
-      if (parsed.success) usage = addUsage(usage, parsed.data);
+      const reported = usageFromMetadata(record.metadata);
+      if (reported !== null) usage = addUsage(usage, reported);
     }
     return { findings, usage, claimsLost: await countClaimsLost(store), readsPerFile: await readsPerFileFromCoverage(store, workspace) };
   } finally {

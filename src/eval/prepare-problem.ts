@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { applySeedPatch } from './apply-seed.js';
 import { fetchTarball, unpackTarball } from './fetch-package.js';
@@ -18,16 +18,14 @@ export async function prepareProblem(problem: Problem, cache: string, workFolder
   const { name, package: packageName, version } = problem.manifest;
   const tarball = await fetchTarball(packageName, version, cache);
   const original = await unpackTarball(tarball, join(workFolder, 'original'));
-  const seeded = join(workFolder, 'seeded');
-  rmSync(seeded, { recursive: true, force: true });
-  cpSync(original, seeded, { recursive: true });
+  const seeded = freshCopy(original, join(workFolder, 'seeded'));
   applySeedPatch(seeded, problem.seedPatch, `problem ${name}: seed.patch`);
   return { original, seeded };
 }
 
 /** A fresh copy of a folder at `destination` (replacing anything there). */
 export function freshCopy(source: string, destination: string): string {
-  if (existsSync(destination)) rmSync(destination, { recursive: true, force: true });
+  rmSync(destination, { recursive: true, force: true });
   mkdirSync(destination, { recursive: true });
   cpSync(source, destination, { recursive: true });
   return destination;

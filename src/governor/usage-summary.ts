@@ -13,16 +13,8 @@ export function usageFromMetadata(metadata: Record<string, unknown>): Usage | nu
 }
 
 function lineOf(usage: Usage): UsageLine {
-  return {
-    modelCalls: usage.modelCalls,
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    cacheReadTokens: usage.cacheReadTokens,
-    cacheWriteTokens: usage.cacheWriteTokens,
-    reasoningTokens: usage.reasoningTokens,
-    cachedShare: usage.inputTokens === 0 ? 0 : Math.round((usage.cacheReadTokens / usage.inputTokens) * 1000) / 1000,
-    costUsd: usage.costUsd,
-  };
+  const { turns: _turns, wallSeconds: _wallSeconds, ...line } = usage;
+  return { ...line, cachedShare: usage.inputTokens === 0 ? 0 : Math.round((usage.cacheReadTokens / usage.inputTokens) * 1000) / 1000 };
 }
 
 /** Tokens, cached share and cost per instance (those that report usage) and for the whole collective. */

@@ -54,6 +54,10 @@ export interface LiveRun {
  */
 const INSTANCE_NODE_OPTIONS = ['--no-memory-reducer'];
 
+/** Does this brain open no network connection of its own? */
+function isOffline(brain: string): boolean {
+  return isBrainKind(brain) && !BRAINS[brain].network;
+}
 
 /**
  * Environment of an instance process: the orchestrator's, without NODE_EXTRA_CA_CERTS when the instance opens
@@ -61,11 +65,6 @@ const INSTANCE_NODE_OPTIONS = ['--no-memory-reducer'];
  * certificate store as it starts, whether or not the process ever uses TLS: about 50 ms of CPU per process
  * on the machines we measure on, which sixteen instances starting together on two cores pay at once.
  */
-/** Does this brain open no network connection of its own? */
-function isOffline(brain: string): boolean {
-  return isBrainKind(brain) && !BRAINS[brain].network;
-}
-
 export function instanceEnvironment(brain: string, store: string | null, environment: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | undefined {
   if (environment.NODE_EXTRA_CA_CERTS === undefined || !isOffline(brain) || isPostgresSpec(store)) return undefined;
   const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = environment;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { governorSettingsSchema } from '../../governor/budget.js';
-import { configFileSchema } from '../../orchestrator/run-config.js';
 import { governorFromFlags } from './governor-flags.js';
 
 describe('the governor from the config and the flags', () => {
@@ -18,7 +17,6 @@ describe('the governor from the config and the flags', () => {
 
   it('is off with --no-governor or "governor": "off"; a limit flag alone still applies then', () => {
     expect(governorFromFlags(undefined, { governor: false }, true)).toBe('off');
-    expect(configFileSchema.parse({ governor: 'off' }).governor).toBe('off');
     expect(governorFromFlags('off', {}, true)).toBe('off');
     const onlyCost = governorFromFlags('off', { maxCost: '1' }, true);
     expect(onlyCost).toMatchObject({ perInstance: { costUsd: 1 } });

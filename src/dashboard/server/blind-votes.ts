@@ -1,15 +1,11 @@
 import type { HistoryEvent, Vote } from '../../protocol/index.js';
-import { type CollectiveView, type SealedVote, type VoteView, type WireEvent, isSealed, own } from '../view-model/collective-view.js';
+import { type CollectiveView, type SealedVote, type VoteView, type WireEvent, asRecord, isSealed, own } from '../view-model/collective-view.js';
 
 /**
  * Votes are blind until their proposal closes, for the human watching the dashboard too: while it is open only
  * who voted (and so how many) leaves the server, never a choice or a reason. What is open is judged on the live
  * view, so a replay of a moment when a proposal was open shows its votes once it has closed, and never before.
  */
-
-function asRecord(data: unknown): Record<string, unknown> | null {
-  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
-}
 
 /** Whether a proposal's votes may be shown: only once it is closed now. */
 function revealable(live: CollectiveView, proposalId: unknown): boolean {

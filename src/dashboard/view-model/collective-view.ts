@@ -97,7 +97,8 @@ function trimFront<T>(list: T[], max: number): void {
   if (list.length > max) list.splice(0, list.length - max);
 }
 
-function asRecord(data: unknown): Record<string, unknown> | null {
+/** `data` as a plain object, or null when it is not one. */
+export function asRecord(data: unknown): Record<string, unknown> | null {
   return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
 }
 

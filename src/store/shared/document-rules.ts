@@ -8,8 +8,6 @@ export const MAX_DOCUMENT_CHARS = 1_000_000;
 
 const nameSchema = z.string().trim().min(1).max(200);
 
-/** A document as the store keeps it: its place, its JSON value, when it was last written and how often. */
-
 /** The row both backends keep per document. */
 export interface DocumentRow {
   namespace: string;
