@@ -56,6 +56,12 @@ describe('change tools in a git workspace', () => {
   });
   afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
+  it('grep a builder\'s worktree, where its own edits are, with the line numbers read_files gives', async () => {
+    const tools = builderTools(workspace);
+    expect(await tools.call('write_file', { path: 'c.txt', content: 'x\nMARKER_ONLY_IN_WORKTREE\n' })).toMatchObject({ ok: true });
+    expect(await tools.call('grep', { pattern: 'MARKER_ONLY_IN_WORKTREE' })).toEqual({ ok: true, data: { matches: [{ at: 'c.txt:2', line: 'MARKER_ONLY_IN_WORKTREE' }], cut: false } });
+  });
+
   it('edit in the instance worktree, never in the user checkout', async () => {
     const before = checkoutSnapshot(workspace);
     const tools = builderTools(workspace);

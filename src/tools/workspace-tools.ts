@@ -71,7 +71,7 @@ export const WORKSPACE_TOOLS: readonly ToolDefinition[] = [
     }),
     run: async (input, env) => {
       const limit = input.limit ?? 100;
-      const { matches, cut } = await grepWorkspace(compileLinearPattern(input.pattern), env.workspace, input.folder, limit, env.signal);
+      const { matches, cut } = await grepWorkspace(compileLinearPattern(input.pattern), await readRoot(env), input.folder, limit, env.signal);
       await recordCoverage(env, 'grep', [`grep ${input.pattern} in ${input.folder ?? '.'}`]);
       return cut ? { matches, cut, note: `stopped at ${limit} matches: narrow the pattern or the folder` } : { matches, cut };
     },
