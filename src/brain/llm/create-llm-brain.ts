@@ -98,7 +98,7 @@ export function createLlmBrain(setup: LlmBrainSetup): Brain {
       if (skipped !== undefined) return skipped;
       const memory = continuity.begin(context);
       try {
-        const result = await runModelTurn(turnSetup, context, toolBox, signal, hooks, { persona: memory.persona, prior: memory.prior });
+        const result = await runModelTurn(turnSetup, context, toolBox, signal, hooks, memory);
         failures = 0;
         const outcome = outcomeOf(result, inbox.length);
         const kept = memory.finish(result.steps);

@@ -8,6 +8,7 @@ import { estimateTokens, fitPromptBudget } from './prompt-budget.js';
 import { RepeatDetector } from './repeat-detector.js';
 import { buildSystemPrompt } from '../model/system-prompt.js';
 import { buildTurnPrompt } from '../model/turn-prompt.js';
+import type { TurnMemory } from '../model/turn-memory.js';
 
 /** Provider options as the AI SDK takes them (thinking budgets, reasoning effort). */
 export type ProviderOptions = Record<string, Record<string, JSONValue>>;
@@ -35,12 +36,6 @@ export interface ModelTurnResult {
   cutShort?: string;
   /** The turn's steps (calls and results), for the instance's notebook. */
   steps: readonly StepRecord[];
-}
-
-/** What the instance brings from its earlier turns: its persona (system prompt) and its notebook (prior messages). */
-export interface TurnMemory {
-  persona?: string;
-  prior?: readonly ModelMessage[];
 }
 
 /** The note added to the last step's prompt: its tool calls could never be answered, so they do not run. */
@@ -102,7 +97,7 @@ function earlyStop(state: TurnState, repeats: RepeatDetector, hooks: ModelCallHo
  * counted as soon as it finishes; the loop ends at `maxSteps`, when the model answers in text, when it goes
  * round in circles, or when a budget is spent.
  */
-export async function runModelTurn(setup: ModelTurnSetup, context: TurnContext, toolBox: ToolBox, signal: AbortSignal, hooks?: ModelCallHooks, memory: TurnMemory = {}): Promise<ModelTurnResult> {
+export async function runModelTurn(setup: ModelTurnSetup, context: TurnContext, toolBox: ToolBox, signal: AbortSignal, hooks?: ModelCallHooks, memory: Partial<Pick<TurnMemory, 'persona' | 'prior'>> = {}): Promise<ModelTurnResult> {
   const state: TurnState = { lastStep: false, writes: 0, cutShort: undefined, stepsChecked: 0 };
   const repeats = new RepeatDetector();
   const systemText = buildSystemPrompt(context, memory.persona);
