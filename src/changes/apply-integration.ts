@@ -1,4 +1,4 @@
-import { git, gitRaw, gitTopLevel } from '../workspace/git.js';
+import { branchExists, git, gitRaw, gitTopLevel } from '../workspace/git.js';
 
 /**
  * Merges the run's integration branch into the user's current branch, the one time a run touches the user's
@@ -8,7 +8,7 @@ import { git, gitRaw, gitTopLevel } from '../workspace/git.js';
 export async function applyIntegration(workspace: string, integration: string): Promise<{ ok: true; summary: string } | { ok: false; error: string }> {
   const repository = await gitTopLevel(workspace);
   if (repository === null) return { ok: false, error: `${workspace} is not a git repository; there is nothing to apply` };
-  if ((await gitRaw(repository, ['rev-parse', '--verify', '--quiet', `refs/heads/${integration}`])).code !== 0) {
+  if (!(await branchExists(repository, integration))) {
     return { ok: false, error: `no branch ${integration}: this run merged no change yet` };
   }
   const dirty = (await git(repository, ['status', '--porcelain', '--untracked-files=no'])).trim();

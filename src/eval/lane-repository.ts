@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { git, gitRaw } from '../workspace/git.js';
+import { branchExists, git } from '../workspace/git.js';
 import { runBranches } from '../workspace/instance-worktree.js';
 
 /**
@@ -18,7 +18,7 @@ export async function initLaneRepository(folder: string): Promise<void> {
  */
 export async function checkoutIntegration(repository: string, runDirectory: string, destination: string): Promise<{ folder: string; ref: string }> {
   const { integration } = runBranches(runDirectory);
-  const exists = (await gitRaw(repository, ['rev-parse', '--verify', '--quiet', `refs/heads/${integration}`])).code === 0;
+  const exists = await branchExists(repository, integration);
   const ref = exists ? integration : 'HEAD';
   if (!existsSync(destination)) await git(repository, ['worktree', 'add', '-q', '--detach', destination, ref]);
   return { folder: destination, ref };

@@ -51,3 +51,8 @@ export async function gitTopLevel(folder: string): Promise<string | null> {
   const output = await gitRaw(folder, ['rev-parse', '--show-toplevel']).catch(() => null);
   return output === null || output.code !== 0 ? null : output.stdout.trim();
 }
+
+/** Whether `branch` exists in the repository at `cwd`. */
+export async function branchExists(cwd: string, branch: string): Promise<boolean> {
+  return (await gitRaw(cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+}

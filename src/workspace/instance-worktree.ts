@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { git, gitRaw, gitTopLevel } from './git.js';
+import { branchExists, git, gitRaw, gitTopLevel } from './git.js';
 
 /** A name git accepts as one ref component: no leading dot, no spaces or special characters. */
 function refComponent(name: string): string {
@@ -38,7 +38,7 @@ export interface InstanceWorktree {
 /** Creates the integration branch at the user's HEAD unless it exists; the user's checkout is not touched. */
 export async function ensureIntegrationBranch(repository: string, runDirectory: string): Promise<string> {
   const { integration } = runBranches(runDirectory);
-  const exists = async (): Promise<boolean> => (await gitRaw(repository, ['rev-parse', '--verify', '--quiet', `refs/heads/${integration}`])).code === 0;
+  const exists = (): Promise<boolean> => branchExists(repository, integration);
   if (await exists()) return integration;
   const created = await gitRaw(repository, ['branch', integration, 'HEAD']);
   // Two builders' first writes may race to create it; the loser finds it made.
@@ -80,8 +80,8 @@ export async function ensureInstanceWorktree(workspace: string, runDirectory: st
   if (head.code !== 0) throw new Error('the workspace repository has no commit yet; commit once before builders write');
   const integration = await ensureIntegrationBranch(repository, runDirectory);
   mkdirSync(join(runDirectory, 'worktrees'), { recursive: true });
-  const branchExists = (await gitRaw(repository, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
-  await git(repository, branchExists ? ['worktree', 'add', root, branch] : ['worktree', 'add', '-b', branch, root, integration]);
+  const existing = await branchExists(repository, branch);
+  await git(repository, existing ? ['worktree', 'add', root, branch] : ['worktree', 'add', '-b', branch, root, integration]);
   return result;
 }
 
