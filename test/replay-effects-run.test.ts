@@ -83,6 +83,8 @@ describe('a turn replayed after kill -9', () => {
     const contents = (): Promise<string[]> =>
       withStore(runDirectory, async (store) => (await store.readMessages({ audience: { human: true }, after: 0 })).filter((message) => message.from === 'instance_1').map((message) => message.content));
     await waitFor('the replayed turn\'s answer', async () => (await contents()).includes('second life: 4 files'), 30_000);
+    // The replay's finding is the call after its answer: wait for it too before looking at memory.
+    await waitFor('the replayed turn\'s finding', () => withStore(runDirectory, async (store) => (await store.countMemory()) >= 2), 30_000);
     expect(model.lives()).toBe(2);
     expect((await contents()).sort()).toEqual(['first life: 3 files', 'looking into it', 'second life: 4 files']);
     await withStore(runDirectory, async (store) => {
